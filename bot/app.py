@@ -1,0 +1,179 @@
+"""Wiring: the one place where services, handlers and the Telegram Application meet."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    Defaults,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.content import load_library
+from bot.handlers import info, messages, navigation, start
+from bot.i18n import N_, load_translators
+from bot.privacy.keys import UserKeys, load_or_create_secret
+from bot.services import BotApplication, BotContext, Services
+from bot.storage import Database
+
+log = logging.getLogger(__name__)
+
+#: Commands in the menu of Telegram clients; descriptions are translated per client language.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start and choose language")),
+    ("menu", N_("Main menu")),
+    ("feedback", N_("Give anonymous feedback")),
+    ("language", N_("Change language")),
+    ("privacy", N_("What is stored about you")),
+    ("forget", N_("Delete your data")),
+    ("help", N_("Help")),
+)
+#: Telegram client languages with their own command list; the default list is Swedish.
+COMMAND_LANGUAGES = ("sv", "fi")
+
+PRIVATE = filters.ChatType.PRIVATE
+#: Only new messages: edits of old messages are ignored so a command never runs twice.
+NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
+
+
+async def create_services(settings: Settings) -> Services:
+    """Load content and catalogs, open the database: everything slow happens here, once."""
+    library = load_library(settings.content_dir)
+    translators = load_translators(settings.locale_dir)
+    secret = load_or_create_secret(settings.data_dir, settings.secret)
+    db = await Database.open(settings.database_path)
+    await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
+    return Services(
+        settings=settings,
+        library=library,
+        translators=translators,
+        db=db,
+        keys=UserKeys(secret),
+    )
+
+
+def build_application(services: Services) -> BotApplication:
+    settings = services.settings
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    application: BotApplication = builder.build()
+    application.bot_data["services"] = services
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: BotApplication) -> None:
+    commands = {
+        "start": start.start,
+        "language": start.send_greeting,
+        "menu": navigation.menu_command,
+        "help": info.help_command,
+        "privacy": info.privacy_command,
+        "forget": info.forget,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE))
+    application.add_handler(CallbackQueryHandler(navigation.on_button))
+    application.add_handler(
+        MessageHandler(NEW_PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND, messages.free_text)
+    )
+    application.add_handler(
+        MessageHandler(NEW_PRIVATE_MESSAGE & filters.COMMAND, navigation.menu_command)
+    )
+    application.add_handler(MessageHandler(NEW_PRIVATE_MESSAGE & ~filters.TEXT, messages.not_text))
+    application.add_error_handler(_on_error)
+
+
+async def _on_error(update: object, context: BotContext) -> None:
+    # The exception text may quote a request, never the person: log its type and message only.
+    error = context.error
+    log.error("update failed: %s: %s", type(error).__name__, error)
+
+
+async def set_commands(application: BotApplication) -> None:
+    services: Services = application.bot_data["services"]
+    for lang in (None, *COMMAND_LANGUAGES):
+        t = services.translators["sv" if lang is None else lang]  # type: ignore[index]
+        commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
+        await application.bot.set_my_commands(commands, language_code=lang)
+
+
+async def _post_init(application: BotApplication) -> None:
+    await set_commands(application)
+    services: Services = application.bot_data["services"]
+    task = asyncio.create_task(_housekeeping(services), name="housekeeping")
+    application.bot_data["housekeeping"] = task
+
+
+async def _post_shutdown(application: BotApplication) -> None:
+    task: asyncio.Task[None] | None = application.bot_data.pop("housekeeping", None)
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    services: Services = application.bot_data["services"]
+    await services.db.close()
+
+
+async def _housekeeping(services: Services, interval: float = 300.0) -> None:
+    """Flush buffered counters and expire unused preferences, every few minutes."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await services.db.flush_counters()
+            await services.db.expire_preferences(
+                services.today(), services.settings.preference_ttl_days
+            )
+        except Exception as exc:  # keep housekeeping alive; the next round retries
+            log.error("housekeeping failed: %s: %s", type(exc).__name__, exc)
+
+
+@contextlib.asynccontextmanager
+async def running_bot(
+    settings: Settings, *, poll_timeout: float = 1.0, **build_options: Any
+) -> AsyncIterator[BotApplication]:
+    """Run the real Application with polling until the block exits: for `chat`, tests, benchmarks.
+
+    This does by hand what `run_polling` does, minus signal handling, so callers keep the loop.
+    """
+    services = await create_services(settings)
+    application = build_application(services, **build_options)
+    async with application:
+        await _post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(
+            poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+            await _post_shutdown(application)

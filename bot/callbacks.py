@@ -1,0 +1,140 @@
+"""Callback data: short strings for inline buttons, parsed back against an allow-list.
+
+Clients can send any bytes as callback data, so parsing never trusts it: every part must name a
+known language, section, topic or municipality, or the data is rejected (None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.content.model import LANGUAGES, Lang, Library
+
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseLanguage:
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class ShowLanguages:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class MainMenu:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class OpenSection:
+    section_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenTopic:
+    topic_id: str
+    #: Show the text in this language instead of the user's ("show in Swedish").
+    content_lang: Lang | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChooseMunicipality:
+    municipality_id: str
+    #: The topic to open once chosen, if the choice was asked for on the way to a local topic.
+    then_topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AskMunicipality:
+    then_topic: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StartFeedback:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Forget:
+    confirmed: bool
+
+
+Action = (
+    ChooseLanguage
+    | ShowLanguages
+    | MainMenu
+    | OpenSection
+    | OpenTopic
+    | ChooseMunicipality
+    | AskMunicipality
+    | StartFeedback
+    | Forget
+)
+
+
+def encode(action: Action) -> str:
+    match action:
+        case ChooseLanguage(lang):
+            data = f"lang:{lang}"
+        case ShowLanguages():
+            data = "langs"
+        case MainMenu():
+            data = "menu"
+        case OpenSection(section_id):
+            data = f"sec:{section_id}"
+        case OpenTopic(topic_id, None):
+            data = f"top:{topic_id}"
+        case OpenTopic(topic_id, content_lang):
+            data = f"top:{topic_id}:{content_lang}"
+        case ChooseMunicipality(municipality_id, then_topic):
+            data = f"mun:{municipality_id}" + (f":{then_topic}" if then_topic else "")
+        case AskMunicipality(then_topic):
+            data = "mun?" + (f":{then_topic}" if then_topic else "")
+        case StartFeedback():
+            data = "fb"
+        case Forget(confirmed):
+            data = "forget:yes" if confirmed else "forget:no"
+    if len(data.encode()) > MAX_CALLBACK_BYTES:
+        raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data}")
+    return data
+
+
+def decode(data: str | object, library: Library, municipalities: frozenset[str]) -> Action | None:
+    """The action a button stands for, or None for anything unknown, stale or forged."""
+    if not isinstance(data, str) or not data or len(data.encode()) > MAX_CALLBACK_BYTES:
+        return None
+    head, _, rest = data.partition(":")
+    parts = rest.split(":") if rest else []
+    topics = set(library.topic_ids)
+    sections = {section.id for section in library.sections}
+    match head, parts:
+        case "lang", [lang] if lang in LANGUAGES:
+            return ChooseLanguage(lang)
+        case "langs", []:
+            return ShowLanguages()
+        case "menu", []:
+            return MainMenu()
+        case "sec", [section_id] if section_id in sections:
+            return OpenSection(section_id)
+        case "top", [topic_id] if topic_id in topics:
+            return OpenTopic(topic_id)
+        case "top", [topic_id, lang] if topic_id in topics and lang in LANGUAGES:
+            return OpenTopic(topic_id, lang)
+        case "mun", [municipality_id] if municipality_id in municipalities:
+            return ChooseMunicipality(municipality_id)
+        case "mun", [municipality_id, topic_id] if (
+            municipality_id in municipalities and topic_id in topics
+        ):
+            return ChooseMunicipality(municipality_id, topic_id)
+        case "mun?", []:
+            return AskMunicipality()
+        case "mun?", [topic_id] if topic_id in topics:
+            return AskMunicipality(topic_id)
+        case "fb", []:
+            return StartFeedback()
+        case "forget", ["yes" | "no" as answer]:
+            return Forget(answer == "yes")
+    return None

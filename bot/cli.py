@@ -1,0 +1,142 @@
+"""Command line: `python -m bot run|chat|check|i18n|...`. Each command imports what it needs."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+log = logging.getLogger("bot")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("run", help="run the bot for real (long polling)")
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal, no Telegram needed")
+    chat.add_argument("--language-code", default="sv", help="the fake Telegram client's language")
+    commands.add_parser("check", help="validate content and catalogs, print a status table")
+    i18n = commands.add_parser("i18n", help="extract UI strings and update the .po catalogs")
+    i18n.add_argument("action", choices=["update", "check"])
+
+    args = parser.parse_args(argv)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": _run,
+        "chat": _chat,
+        "check": _check,
+        "i18n": _i18n,
+    }
+    try:
+        return handlers[args.command](args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _settings(require_token: bool = True) -> Settings:
+    return load_settings(require_token=require_token)
+
+
+# --- run ----------------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.privacy.logs import configure_logging
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.token)
+    asyncio.run(_serve(settings))
+    return 0
+
+
+async def _serve(settings: Settings) -> None:
+    from bot.app import running_bot
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with running_bot(settings, poll_timeout=30):
+        log.info("bot started: polling")
+        await stop.wait()
+        log.info("stopping: finishing updates in hand")
+    log.info("stopped cleanly")
+
+
+# --- chat ---------------------------------------------------------------------------------------
+
+
+def _chat(args: argparse.Namespace) -> int:
+    from bot.privacy.logs import configure_logging
+
+    configure_logging("WARNING")
+    asyncio.run(_chat_session(args.language_code))
+    return 0
+
+
+async def _chat_session(language_code: str) -> None:
+    from bot.app import running_bot
+    from bot.chat_terminal import run_terminal, stdin_lines
+    from bot.fake_telegram import FakeBotApi
+
+    base = _settings(require_token=False)
+    with tempfile.TemporaryDirectory(prefix="bot-chat-") as data_dir:
+        async with FakeBotApi() as api:
+            settings = _replace(
+                base, token=api.token, api_base_url=api.base_url, data_dir=Path(data_dir)
+            )
+            async with running_bot(settings, poll_timeout=1):
+                user = api.new_user(first_name="You", language_code=language_code)
+                print(
+                    "Chatting with the bot. Type a message, a number to press a button, "
+                    "Ctrl-D to quit.",
+                    flush=True,
+                )
+                await run_terminal(api, user, stdin_lines(), sys.stdout)
+
+
+def _replace(settings: Settings, **changes: object) -> Settings:
+    from dataclasses import replace
+
+    return replace(settings, **changes)  # type: ignore[arg-type]
+
+
+# --- check and catalogs -------------------------------------------------------------------------
+
+
+def _check(args: argparse.Namespace) -> int:
+    from bot.content.checker import check
+
+    settings = _settings(require_token=False)
+    report = check(
+        settings.content_dir, settings.locale_dir, max_source_age_days=settings.source_max_age_days
+    )
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def _i18n(args: argparse.Namespace) -> int:
+    from bot.catalogs import extract, find_gaps, update
+
+    settings = _settings(require_token=False)
+    template = extract()
+    if args.action == "update":
+        update(settings.locale_dir, template)
+    gaps = find_gaps(settings.locale_dir, template)
+    for gap in gaps:
+        print(gap)
+    print(f"{len(template) - 1} UI strings, {len(gaps)} gap(s)")
+    return 1 if gaps else 0
+
+
+with contextlib.suppress(Exception):  # pragma: no cover - only affects interactive terminals
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]

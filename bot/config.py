@@ -1,0 +1,137 @@
+"""Settings from the environment, optionally a TOML file (`BOT_CONFIG`); the environment wins."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+TELEGRAM_API_BASE_URL = "https://api.telegram.org/bot"
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    token: str
+    api_base_url: str = TELEGRAM_API_BASE_URL
+    data_dir: Path = Path("data")
+    content_dir: Path = REPO_ROOT / "content"
+    locale_dir: Path = REPO_ROOT / "locale"
+    #: HMAC key for user keys; None means "generate once into the data dir".
+    secret: bytes | None = None
+    #: Language and municipality choices are forgotten after this many days without use.
+    preference_ttl_days: int = 180
+    #: Feedback free text is deleted after this many months; counts stay.
+    feedback_retention_months: int = 24
+    source_max_age_days: int = 365
+    staff_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Municipality ids offered to residents; empty means every municipality in the content.
+    municipalities: tuple[str, ...] = ()
+    log_level: str = "INFO"
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+
+    @property
+    def database_path(self) -> Path:
+        return self.data_dir / "bot.sqlite3"
+
+
+_ENV_KEYS: dict[str, str] = {
+    "TELEGRAM_BOT_TOKEN": "token",
+    "TELEGRAM_API_BASE_URL": "api_base_url",
+    "BOT_DATA_DIR": "data_dir",
+    "BOT_CONTENT_DIR": "content_dir",
+    "BOT_LOCALE_DIR": "locale_dir",
+    "BOT_SECRET": "secret",
+    "BOT_PREFERENCE_TTL_DAYS": "preference_ttl_days",
+    "BOT_FEEDBACK_RETENTION_MONTHS": "feedback_retention_months",
+    "BOT_SOURCE_MAX_AGE_DAYS": "source_max_age_days",
+    "BOT_STAFF_IDS": "staff_ids",
+    "BOT_MUNICIPALITIES": "municipalities",
+    "BOT_LOG_LEVEL": "log_level",
+    "BOT_WEBHOOK_LISTEN": "webhook_listen",
+    "BOT_WEBHOOK_PORT": "webhook_port",
+    "BOT_WEBHOOK_URL": "webhook_url",
+    "TELEGRAM_WEBHOOK_SECRET": "webhook_secret",
+}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, *, require_token: bool = True
+) -> Settings:
+    """Merge the optional TOML file and the environment into validated Settings."""
+    env = os.environ if environ is None else environ
+    raw: dict[str, Any] = {}
+    config_path = env.get("BOT_CONFIG")
+    if config_path:
+        try:
+            with open(config_path, "rb") as handle:
+                file_values = tomllib.load(handle)
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"cannot read BOT_CONFIG file {config_path}: {exc}") from None
+        known = set(_ENV_KEYS.values())
+        unknown = sorted(set(file_values) - known)
+        if unknown:
+            raise ConfigError(f"unknown setting(s) in {config_path}: {', '.join(unknown)}")
+        raw.update(file_values)
+    for env_name, key in _ENV_KEYS.items():
+        if env.get(env_name):
+            raw[key] = env[env_name]
+    token = str(raw.pop("token", "")).strip()
+    if require_token and not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and export it"
+        )
+    try:
+        return Settings(token=token, **{key: _coerce(key, value) for key, value in raw.items()})
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"invalid setting: {exc}") from None
+
+
+def _coerce(key: str, value: Any) -> Any:
+    if key in {"data_dir", "content_dir", "locale_dir"}:
+        return Path(str(value))
+    if key in {
+        "preference_ttl_days",
+        "feedback_retention_months",
+        "source_max_age_days",
+        "webhook_port",
+    }:
+        number = int(value)
+        if number <= 0:
+            raise ValueError(f"{key} must be positive, got {number}")
+        return number
+    if key == "secret":
+        secret = str(value).encode()
+        if len(secret) < 16:
+            raise ValueError("BOT_SECRET must be at least 16 characters")
+        return secret
+    if key == "staff_ids":
+        items = value if isinstance(value, list) else str(value).split(",")
+        try:
+            return frozenset(int(str(item).strip()) for item in items if str(item).strip())
+        except ValueError:
+            raise ValueError("BOT_STAFF_IDS must be comma-separated Telegram user ids") from None
+    if key == "municipalities":
+        items = value if isinstance(value, list) else str(value).split(",")
+        return tuple(str(item).strip() for item in items if str(item).strip())
+    if key == "log_level":
+        level = str(value).upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError(f"BOT_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, got {value}")
+        return level
+    if key == "api_base_url":
+        url = str(value)
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, got {url}")
+        return url
+    return str(value)

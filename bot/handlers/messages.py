@@ -1,0 +1,34 @@
+"""Anything typed that is not a command, and what the bot does not read (media)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import views
+from bot.handlers.common import show, translator, visitor
+from bot.handlers.start import send_greeting
+from bot.services import BotContext
+
+
+async def free_text(update: Update, context: BotContext) -> None:
+    who = await visitor(update, context)
+    if who is None:
+        return
+    if who.lang is None:
+        await send_greeting(update, context)
+        return
+    answer = context.services.extras.get("answer_question")
+    if answer is not None:
+        await answer(update, context, who)
+        return
+    t = translator(context.services, who.lang)
+    await show(update, context, views.main_menu(t, hint=t._("Choose a topic from the menu.")))
+
+
+async def not_text(update: Update, context: BotContext) -> None:
+    who = await visitor(update, context)
+    await show(
+        update,
+        context,
+        views.only_text_screen(translator(context.services, who.lang if who else None)),
+    )

@@ -1,0 +1,243 @@
+"""SQLite storage: one long-lived aiosqlite connection, versioned migrations, durable writes.
+
+What is stored, and nothing more (see /privacy in the bot):
+- preferences: HMAC user key -> chosen language and municipality, and the day last seen, so that
+  unused preferences expire;
+- anonymous counters: deep-link source tags per day, topic views per language and ISO week.
+Feedback tables are added by later migrations; they carry no user identifier at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+# Each entry migrates the schema from version i to i + 1. Never edit a released entry: append.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE preferences (
+        user_key TEXT PRIMARY KEY,
+        lang TEXT,
+        municipality TEXT,
+        last_seen TEXT NOT NULL
+    );
+    CREATE TABLE deeplink_counts (
+        tag TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (tag, day)
+    );
+    CREATE TABLE topic_views (
+        topic_id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        week TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (topic_id, lang, week)
+    );
+    """,
+]
+
+
+def iso_week(day: dt.date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    lang: str | None
+    municipality: str | None
+
+
+class Database:
+    """The bot's only connection to SQLite. Open once at start-up, close at shutdown."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+        self._write_lock = asyncio.Lock()
+        self._preferences: dict[str, tuple[Preference, str]] = {}
+        self._pending_views: Counter[tuple[str, str, str]] = Counter()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        database = cls(connection, path)
+        await database._configure()
+        await database.migrate()
+        return database
+
+    async def _configure(self) -> None:
+        # WAL lets readers run beside a writer; synchronous=FULL makes commits survive power loss.
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA synchronous=FULL")
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        await self._db.execute("PRAGMA busy_timeout=5000")
+
+    async def close(self) -> None:
+        await self.flush_counters()
+        await self._db.close()
+
+    # --- schema ----------------------------------------------------------------------------------
+
+    async def schema_version(self) -> int:
+        await self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+        )
+        async with self._db.execute("SELECT MAX(version) FROM schema_version") as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row and row[0] is not None else 0
+
+    async def migrate(self, migrations: Sequence[str] = MIGRATIONS) -> int:
+        """Apply pending migrations, each in its own transaction; return the new version."""
+        version = await self.schema_version()
+        for number, script in enumerate(migrations[version:], start=version + 1):
+            async with self.transaction():
+                for statement in _statements(script):
+                    await self._db.execute(statement)
+                await self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (number,))
+        return max(version, len(migrations))
+
+    # --- transactions ----------------------------------------------------------------------------
+
+    def transaction(self) -> _Transaction:
+        """`async with db.transaction():` runs BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error."""
+        return _Transaction(self)
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        return self._db
+
+    # --- preferences -----------------------------------------------------------------------------
+
+    async def get_preference(self, user_key: str, today: dt.date) -> Preference:
+        cached = self._preferences.get(user_key)
+        if cached is not None and cached[1] == today.isoformat():
+            return cached[0]
+        async with self._db.execute(
+            "SELECT lang, municipality FROM preferences WHERE user_key = ?", (user_key,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        preference = Preference(row[0], row[1]) if row else Preference(None, None)
+        if row:
+            # Record the day only (not the time) so that expiry works and use cannot be traced.
+            async with self.transaction():
+                await self._db.execute(
+                    "UPDATE preferences SET last_seen = ? WHERE user_key = ?",
+                    (today.isoformat(), user_key),
+                )
+        self._preferences[user_key] = (preference, today.isoformat())
+        return preference
+
+    async def set_preference(
+        self,
+        user_key: str,
+        today: dt.date,
+        *,
+        lang: str | None = None,
+        municipality: str | None = None,
+    ) -> Preference:
+        current = await self.get_preference(user_key, today)
+        updated = Preference(lang or current.lang, municipality or current.municipality)
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO preferences (user_key, lang, municipality, last_seen) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT(user_key) DO UPDATE SET "
+                "lang = excluded.lang, municipality = excluded.municipality, "
+                "last_seen = excluded.last_seen",
+                (user_key, updated.lang, updated.municipality, today.isoformat()),
+            )
+        self._preferences[user_key] = (updated, today.isoformat())
+        return updated
+
+    async def forget(self, user_key: str) -> bool:
+        """Delete everything stored under this user's key. True if there was something."""
+        self._preferences.pop(user_key, None)
+        async with self.transaction():
+            cursor = await self._db.execute(
+                "DELETE FROM preferences WHERE user_key = ?", (user_key,)
+            )
+            deleted = cursor.rowcount > 0
+        return deleted
+
+    async def expire_preferences(self, today: dt.date, ttl_days: int) -> int:
+        cutoff = (today - dt.timedelta(days=ttl_days)).isoformat()
+        self._preferences.clear()
+        async with self.transaction():
+            cursor = await self._db.execute(
+                "DELETE FROM preferences WHERE last_seen < ?", (cutoff,)
+            )
+            return cursor.rowcount
+
+    # --- anonymous counters ----------------------------------------------------------------------
+
+    async def count_deeplink(self, tag: str, today: dt.date) -> None:
+        async with self.transaction():
+            await self._db.execute(
+                "INSERT INTO deeplink_counts (tag, day, count) VALUES (?, ?, 1) "
+                "ON CONFLICT(tag, day) DO UPDATE SET count = count + 1",
+                (tag, today.isoformat()),
+            )
+
+    def count_topic_view(self, topic_id: str, lang: str, today: dt.date) -> None:
+        """Buffered in memory and written by `flush_counters`: a view is not worth an fsync."""
+        self._pending_views[(topic_id, lang, iso_week(today))] += 1
+
+    async def flush_counters(self) -> None:
+        if not self._pending_views:
+            return
+        pending, self._pending_views = self._pending_views, Counter()
+        async with self.transaction():
+            await self._db.executemany(
+                "INSERT INTO topic_views (topic_id, lang, week, count) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(topic_id, lang, week) DO UPDATE SET count = count + excluded.count",
+                [(*key, count) for key, count in pending.items()],
+            )
+
+    async def deeplink_counts(self) -> list[tuple[str, str, int]]:
+        async with self._db.execute(
+            "SELECT tag, day, count FROM deeplink_counts ORDER BY day, tag"
+        ) as cursor:
+            return [(str(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall()]
+
+    async def topic_views(self) -> list[tuple[str, str, str, int]]:
+        await self.flush_counters()
+        async with self._db.execute(
+            "SELECT topic_id, lang, week, count FROM topic_views ORDER BY week, topic_id, lang"
+        ) as cursor:
+            return [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in await cursor.fetchall()]
+
+
+class _Transaction:
+    """Serialises writers on the one connection and makes each write block atomic and durable."""
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+
+    async def __aenter__(self) -> None:
+        await self._database._write_lock.acquire()
+        try:
+            await self._database.connection.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._database._write_lock.release()
+            raise
+
+    async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
+        try:
+            if exc_type is None:
+                await self._database.connection.execute("COMMIT")
+            else:
+                await self._database.connection.execute("ROLLBACK")
+        finally:
+            self._database._write_lock.release()
+
+
+def _statements(script: str) -> list[str]:
+    return [part.strip() for part in script.split(";") if part.strip()]
