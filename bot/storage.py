@@ -41,6 +41,34 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (topic_id, lang, week)
     );
     """,
+    # Feedback and unanswered questions carry no user identifier of any kind, not even hashed,
+    # and only the ISO week, never a time (cf. LimeSurvey's anonymised mode).
+    """
+    CREATE TABLE feedback (
+        id TEXT PRIMARY KEY,
+        week TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        service TEXT,
+        rating INTEGER CHECK (rating BETWEEN 1 AND 5),
+        respect TEXT CHECK (respect IN ('yes', 'partly', 'no')),
+        comment TEXT,
+        age_band TEXT,
+        municipality TEXT
+    );
+    CREATE INDEX feedback_week ON feedback (week);
+    CREATE TABLE unanswered_questions (
+        id TEXT PRIMARY KEY,
+        week TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        question TEXT NOT NULL
+    );
+    CREATE TABLE search_misses (
+        week TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (week, lang)
+    );
+    """,
 ]
 
 
