@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import TELEGRAM_API_BASE_URL, ConfigError, load_settings
+
+
+def test_missing_token_is_one_clear_line() -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({})
+    assert "TELEGRAM_BOT_TOKEN" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_defaults_and_environment() -> None:
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "1:abc"})
+    assert settings.api_base_url == TELEGRAM_API_BASE_URL
+    assert settings.data_dir == Path("data")
+    env = {
+        "TELEGRAM_BOT_TOKEN": "1:abc",
+        "TELEGRAM_API_BASE_URL": "http://127.0.0.1:8081/bot",
+        "BOT_DATA_DIR": "/srv/bot",
+        "BOT_STAFF_IDS": "11, 22",
+        "BOT_MUNICIPALITIES": "malmo,haninge",
+    }
+    settings = load_settings(env)
+    assert settings.api_base_url == "http://127.0.0.1:8081/bot"
+    assert settings.database_path == Path("/srv/bot/bot.sqlite3")
+    assert settings.staff_ids == frozenset({11, 22})
+    assert settings.municipalities == ("malmo", "haninge")
+
+
+def test_config_file_is_overridden_by_environment(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text('data_dir = "/from/file"\nlog_level = "debug"\n', encoding="utf-8")
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": "1:x", "BOT_CONFIG": str(config), "BOT_DATA_DIR": "/from/env"}
+    )
+    assert settings.data_dir == Path("/from/env")
+    assert settings.log_level == "DEBUG"
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"BOT_STAFF_IDS": "abc"}, "BOT_STAFF_IDS"),
+        ({"BOT_PREFERENCE_TTL_DAYS": "-1"}, "positive"),
+        ({"BOT_SECRET": "short"}, "BOT_SECRET"),
+        ({"TELEGRAM_API_BASE_URL": "ftp://x"}, "http"),
+        ({"BOT_LOG_LEVEL": "LOUD"}, "BOT_LOG_LEVEL"),
+    ],
+)
+def test_bad_values_are_clear_errors(env: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        load_settings({"TELEGRAM_BOT_TOKEN": "1:x", **env})
+
+
+def test_unknown_key_in_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text("colour = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="colour"):
+        load_settings({"TELEGRAM_BOT_TOKEN": "1:x", "BOT_CONFIG": str(config)})
