@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sqlite3
 from pathlib import Path
 
@@ -76,7 +75,7 @@ async def test_buffered_views_survive_close(tmp_path: Path) -> None:
     await db.close()
     with sqlite3.connect(tmp_path / "bot.sqlite3") as raw:
         assert raw.execute("SELECT count FROM topic_views").fetchall() == [(1,)]
-    assert os.path.exists(tmp_path / "bot.sqlite3")
+    assert (tmp_path / "bot.sqlite3").exists()
 
 
 def test_iso_week() -> None:
