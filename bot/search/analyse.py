@@ -1,0 +1,133 @@
+"""Language analysers: a word (as produced by `normalise.tokenize`) -> its index terms.
+
+- Swedish and Finnish: Snowball stemmers (the maintained `snowballstemmer` package), run on the
+  word with å/ä/ö kept, the stem then folded to ASCII; a second term stems the ASCII form, so that
+  text typed without å/ä/ö meets text written with them even where the stemmer treats them
+  differently.
+- Romani chib: `romani_normalise` (one canonical spelling) and light suffix stripping of the
+  commonest case and verb endings (Vlax Romani has no maintained stemmer).
+
+The user's interface language does not tell the language of a query (residents mix Swedish words
+into Romani and type Finnish in the Swedish menu), so queries are analysed with every analyser;
+documents only with the analyser of their own language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+import snowballstemmer
+
+from bot.search.normalise import ascii_fold, romani_normalise
+
+_CACHE_LIMIT = 100_000
+
+
+class Analyser(Protocol):
+    lang: str
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        """Index terms for one word in `normalise.keep_nordic` form (lower case, å/ä/ö kept)."""
+        ...
+
+
+class SnowballAnalyser:
+    """Snowball stemming for Swedish or Finnish, terms folded to ASCII."""
+
+    def __init__(self, lang: str, algorithm: str) -> None:
+        self.lang = lang
+        self._stemmer = snowballstemmer.stemmer(algorithm)
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        if word.isdigit():
+            result: tuple[str, ...] = (word,)
+        else:
+            stem = self._stemmer.stemWord
+            first = ascii_fold(stem(word))
+            folded = ascii_fold(word)
+            second = stem(folded) if folded != word else first
+            result = (first,) if second == first else (first, second)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = result
+        return result
+
+
+# Romani endings, longest first: cases (-esa/-asa instrumental, -eske/-enge dative, -estar/-endar
+# ablative, -enca sociative, -ate locative), diminutive -orr-, plural and gender vowels, and the
+# commonest verb endings (-av, -es, -el, -as, -en, -ena, past -das/-dem/-de).
+_ROMANI_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        (
+            *("endar", "estar", "enge", "enca", "ensa", "ende", "eske", "esko", "eski"),
+            *("esa", "ehe", "atar", "asa", "ake", "aki", "ako", "ate"),
+            *("ja", "jake", "jasa", "jatar", "ore", "ori", "oro", "ora"),
+            *("das", "dem", "dam", "dan", "de", "ava", "ela", "ena"),
+            *("av", "as", "el", "en", "es", "an", "ol", "o", "a", "e", "i", "u"),
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_ROMANI_MIN_STEM = 3
+
+
+def romani_stem(word: str) -> str:
+    """Strip one common Romani ending from a word in `romani_normalise` form."""
+    for suffix in _ROMANI_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _ROMANI_MIN_STEM:
+            return word[: -len(suffix)]
+    return word
+
+
+class RomaniAnalyser:
+    lang = "rom"
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[str, ...]] = {}
+
+    def terms(self, word: str) -> tuple[str, ...]:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        result = (word,) if word.isdigit() else (romani_stem(romani_normalise(word)),)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = result
+        return result
+
+
+def default_analysers() -> dict[str, Analyser]:
+    return {
+        "sv": SnowballAnalyser("sv", "swedish"),
+        "fi": SnowballAnalyser("fi", "finnish"),
+        "rom": RomaniAnalyser(),
+    }
+
+
+def split_compound(
+    word: str, is_word: Callable[[str], bool], *, min_part: int = 3, depth: int = 2
+) -> tuple[str, ...] | None:
+    """Split a Swedish/Finnish compound into known words, longest first part first:
+    `modersmålsundervisning` -> (`modersmål`, `undervisning`) when both are known; a linking
+    -s- (Swedish) is dropped from the first part. None if no split into known words exists."""
+    if len(word) < 2 * min_part + 1:
+        return None
+    for i in range(len(word) - min_part, min_part - 1, -1):
+        left, right = word[:i], word[i:]
+        if not is_word(left):
+            if not (left.endswith("s") and len(left) > min_part and is_word(left[:-1])):
+                continue
+            left = left[:-1]
+        if is_word(right):
+            return (left, right)
+        if depth > 1:
+            rest = split_compound(right, is_word, min_part=min_part, depth=depth - 1)
+            if rest:
+                return (left, *rest)
+    return None
