@@ -110,7 +110,8 @@ _RANK_ADDRESS: Final = 6
 
 # Found from each "@": the local part is read backwards in Python (`_EMAIL_LOCAL_CHARS`), the
 # domain with this pattern. Labels cannot contain dots, so the split is unique (no backtracking).
-_EMAIL_DOMAIN: Final = re.compile(r"(?:[\w\-]+\.)+[^\W\d_]{2,}(?![\w\-])")
+# The top-level domain may be missing ("maria@gmail"): still an address to remove.
+_EMAIL_DOMAIN: Final = re.compile(r"[\w\-]*[^\W\d_][\w\-]*(?:\.[\w\-]+)*")
 _EMAIL_LOCAL_CHARS: Final = frozenset("._%+-")
 
 _TLDS_SAFE: Final = (
@@ -162,7 +163,8 @@ _HETU_CHECK: Final = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
 # One separator between digits. The alternatives start differently, so a separator can be read
 # in only one way: " - " / "-", a lone space, "(" / " (", ")" / ") ", "/".
-_PHONE_SEP: Final = rf"(?:{_SP}?{_DASH}{_SP}?|{_SP}?/{_SP}?|{_SP}?\(|\){_SP}?|{_SP})"
+_PHONE_SEP: Final = rf"(?:{_SP}?{_DASH}{_SP}?|{_SP}?/{_SP}?|{_SP}?\(|\){_SP}?|{_SP}|\.)"
+_PHONE_END: Final = r"(?![0-9]|[.:][0-9])"
 # Not inside a word or number, and not right after "2024-" or "12:" (dates, times, references).
 _NUMBER_START: Final = r"(?<![\w+])(?<![0-9][-\u2010-\u2013\u2212/.,:])"
 # The phone patterns begin with a literal character and test what precedes it afterwards, in a
@@ -170,11 +172,20 @@ _NUMBER_START: Final = r"(?<![\w+])(?<![0-9][-\u2010-\u2013\u2212/.,:])"
 # position (three times faster on ordinary text).
 _PHONE_NATIONAL: Final = re.compile(
     rf"(?:0(?<={_NUMBER_START}0)|\((?<={_NUMBER_START}\()0)[1-9]"
-    rf"(?:{_PHONE_SEP}?[0-9]){{6,8}}(?![0-9])",
+    rf"(?:{_PHONE_SEP}?[0-9]){{6,8}}{_PHONE_END}",
 )
 _PHONE_INTERNATIONAL: Final = re.compile(
     rf"(?:\+(?<={_NUMBER_START}\+)|0(?<={_NUMBER_START}0)0){_SP}?[1-9]"
-    rf"(?:{_PHONE_SEP}?[0-9]){{6,13}}(?![0-9])",
+    rf"(?:{_PHONE_SEP}?[0-9]){{6,13}}{_PHONE_END}",
+)
+# A mobile number written without its leading 0, in the usual grouping: "70 174 06 38".
+_PHONE_MOBILE_NO_ZERO: Final = re.compile(
+    rf"7(?<={_NUMBER_START}7)[02369](?:{_SP}|{_DASH})?[0-9]{{3}}(?:{_SP}|{_DASH})?[0-9]{{2}}"
+    rf"(?:{_SP}|{_DASH})?[0-9]{{2}}{_PHONE_END}",
+)
+# National-looking matches that are really dates or opening hours: 01-05-2024, 0800-1700.
+_TIME_RANGE: Final = re.compile(
+    rf"(?:[01][0-9]|2[0-4])[.:]?[0-5][0-9]{_SP}?{_DASH}{_SP}?(?:[01][0-9]|2[0-4])[.:]?[0-5][0-9]"
 )
 _DATE_LIKE: Final = re.compile(
     r"[0-9]{1,2}[-\u2010-\u2013\u2212/.][0-9]{1,2}[-\u2010-\u2013\u2212/.](?:19|20)[0-9]{2}",
@@ -208,6 +219,9 @@ _STREET_STRONG: Final = (
     "katu",
     "tie",
     "kuja",
+    # Finnish streets are often inflected: "asun Itäkadulla 5", "Mannerheimintiellä 12".
+    *("kadulla", "kadulle", "kadun", "kadulta", "tiellä", "tielle", "tien", "tieltä"),
+    *("kujalla", "kujalle", "kujan", "kujalta"),
 )
 # Suffixes that also end common nouns ("handlingsplan 2", "pulkabacken"): capital letter needed.
 _STREET_WEAK: Final = (
@@ -250,6 +264,7 @@ _STREET_PREFIXES: Final = frozenset(
     )
 )
 _SPACES: Final = " \u00a0\u202f"
+_NUMBER_WORDS: Final = frozenset(("nr", "nummer", "no", "n:r", "numero"))
 _HOUSE_NUMBER: Final = (
     r"(?<![0-9])[0-9]{1,3}(?![0-9])"
     rf"(?:{_SP}?{_DASH}{_SP}?[0-9]{{1,3}}(?![0-9]))?"  # a range: 12-14
@@ -310,11 +325,12 @@ def _find_personnummer(text: str, out: list[_Candidate]) -> None:
 
 def _find_phones(text: str, out: list[_Candidate]) -> None:
     for match in _PHONE_NATIONAL.finditer(text):
-        if _DATE_LIKE.fullmatch(match.group()):
+        if _DATE_LIKE.match(match.group()) or _TIME_RANGE.fullmatch(match.group()):
             continue
         out.append((match.start(), match.end(), _RANK_PHONE, "phone"))
-    for match in _PHONE_INTERNATIONAL.finditer(text):
-        out.append((match.start(), match.end(), _RANK_PHONE, "phone"))
+    for pattern in (_PHONE_INTERNATIONAL, _PHONE_MOBILE_NO_ZERO):
+        for match in pattern.finditer(text):
+            out.append((match.start(), match.end(), _RANK_PHONE, "phone"))
 
 
 def _find_long_digit_runs(text: str, out: list[_Candidate]) -> None:
@@ -391,6 +407,9 @@ def _word_before(text: str, end: int) -> int:
 def _street_start(text: str, number: int) -> int | None:
     """Return where the street name before the house number at ``number`` starts, if any."""
     end = number - 1 if text[number - 1] in _SPACES else number
+    word_start = _word_before(text, end - 1 if text[end - 1] == "." else end)
+    if text[word_start:end].lower().rstrip(".") in _NUMBER_WORDS and word_start >= 2:
+        end = word_start - 1 if text[word_start - 1] in _SPACES else word_start  # Storgatan nr 5
     abbreviated = text[end - 1] == "."
     if abbreviated:
         end -= 1
@@ -475,7 +494,7 @@ def find_personal_data(text: str) -> list[Finding]:
         if _SIX_DIGITS.search(text):
             _find_personnummer(text, candidates)
             _find_long_digit_runs(text, candidates)
-        if "0" in text or "+" in text:
+        if "0" in text or "+" in text or "7" in text:
             _find_phones(text, candidates)
         _find_addresses(text, lower, candidates)
     if not candidates:
