@@ -121,6 +121,7 @@ def topic_screen(
     ui_lang: Lang,
     content_lang: Lang | None = None,
     municipality: str | None = None,
+    can_change_municipality: bool = False,
 ) -> Screen:
     """A topic's text in `content_lang` (default: the user's); buttons in the user's language."""
     shown_lang = content_lang or ui_lang
@@ -141,7 +142,11 @@ def topic_screen(
     if topic_id in library.local_topics:
         blocks.append(_places_block(t, library, topic_id, shown_lang, municipality))
     blocks.append(_sources_block(t, topic))
-    return Screen(tuple(pack(blocks)), _topic_keyboard(t, library, topic, ui_lang, shown_lang))
+    keyboard = _topic_keyboard(t, library, topic, ui_lang, shown_lang)
+    if can_change_municipality and topic_id in library.local_topics:
+        change = button("📍 " + t._("Change municipality"), cb.AskMunicipality(topic_id))
+        keyboard = ((change,), *keyboard)
+    return Screen(tuple(pack(blocks)), keyboard)
 
 
 def _notice(t: Translator, topic: Topic, shown_lang: Lang) -> str | None:
@@ -205,10 +210,19 @@ def _place_lines(t: Translator, place: Place, lang: Lang) -> str:
 
 
 def _sources_block(t: Translator, topic: Topic) -> str:
-    lines = [bold(t._("Sources"))]
+    """Official sources as links, each with the date it was checked (once, if all share it)."""
+    dates = {source.checked for source in topic.sources}
+    heading = bold(t._("Sources"))
+    if len(dates) == 1:
+        checked = t._("checked %(date)s") % {"date": t.date(next(iter(dates)))}
+        heading += f" ({escape(checked)})"
+    lines = [heading]
     for source in topic.sources:
-        checked = t._("checked %(date)s") % {"date": t.date(source.checked)}
-        lines.append(f"{link(source.title, source.url)} ({escape(checked)})")
+        line = "• " + link(source.title, source.url)
+        if len(dates) > 1:
+            checked = t._("checked %(date)s") % {"date": t.date(source.checked)}
+            line += f" ({escape(checked)})"
+        lines.append(line)
     return "\n".join(lines)
 
 

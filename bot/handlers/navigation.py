@@ -55,6 +55,7 @@ async def open_topic(
         ui_lang=ui_lang,
         content_lang=content_lang,
         municipality=municipality,
+        can_change_municipality=len(offered) > 1,
     )
     services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
     await show(update, context, screen, edit=edit)
@@ -139,7 +140,3 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
                 await forget(update, context)
             else:
                 await show(update, context, views.main_menu(t), edit=True)
-        case cb.StartFeedback():
-            start_feedback = services.extras.get("start_feedback")
-            if start_feedback is not None:
-                await start_feedback(update, context)

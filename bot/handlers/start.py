@@ -13,7 +13,8 @@ from bot.services import BotContext
 
 
 async def start(update: Update, context: BotContext) -> None:
-    payload = context.args[0] if context.args else ""
+    # A real deep link is one token; anything typed after /start by hand is not a deep link.
+    payload = context.args[0] if context.args and len(context.args) == 1 else ""
     link = parse_payload(payload) if payload else None
     services = context.services
     topic_id = services.library.resolve_id(link.topic_id) if link else None

@@ -1,0 +1,61 @@
+"""End-to-end harness: the real Application, polling a fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import running_bot
+from bot.config import Settings
+from bot.fake_telegram import FakeBotApi, FakeUser, SentMessage
+from bot.services import BotApplication, Services
+
+STAFF_ID = 4242
+
+
+@dataclass
+class Harness:
+    api: FakeBotApi
+    app: BotApplication
+    settings: Settings
+
+    @property
+    def services(self) -> Services:
+        services = self.app.bot_data["services"]
+        assert isinstance(services, Services)
+        return services
+
+    async def say(self, user: FakeUser, text: str) -> SentMessage:
+        """Send text as `user` and return the bot's next message (new or edited) to them."""
+        mark = self.api.mark()
+        self.api.send_text(user, text)
+        return await self.api.wait_for_message(user.chat_id, after=mark)
+
+    async def tap(self, user: FakeUser, message: SentMessage, label: str) -> SentMessage:
+        """Press the button whose text contains `label`; return the next message to the user."""
+        texts = message.button_texts
+        matches = [i for i, text in enumerate(texts) if label in text]
+        assert matches, f"no button {label!r} in {texts}"
+        mark = self.api.mark()
+        self.api.press(user, message, matches[0])
+        return await self.api.wait_for_message(user.chat_id, after=mark)
+
+    async def settle(self) -> None:
+        await self.api.wait_until_idle()
+
+
+@pytest.fixture
+async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
+    async with FakeBotApi() as api:
+        settings = Settings(
+            token=api.token,
+            api_base_url=api.base_url,
+            data_dir=tmp_path / "data",
+            staff_ids=frozenset({STAFF_ID}),
+        )
+        async with running_bot(settings, poll_timeout=1) as app:
+            yield Harness(api, app, settings)
+        assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
