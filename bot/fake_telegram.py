@@ -80,6 +80,9 @@ NOT_MODIFIED = (
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 CHAT_NOT_FOUND = "Bad Request: chat not found"
 
+# How long a fetched but unconfirmed getUpdates batch keeps `wait_until_idle` waiting.
+_UNCONFIRMED_GRACE = 1.0
+
 # Updates that Telegram leaves out unless they are listed in allowed_updates explicitly.
 _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 _MESSAGE_KEYS = (
@@ -671,6 +674,10 @@ class FakeBotApi:
         self._queue: collections.deque[_Update] = collections.deque()
         self._last_update_id = 0
         self._fetched_upto = 0
+        # Highest update_id returned by getUpdates / confirmed by a later offset, for idleness.
+        self._returned_upto = 0
+        self._confirmed_upto = 0
+        self._last_fetch = 0.0
         self._allowed_updates: frozenset[str] | None = None
         self._poll_generation = 0
         self.last_get_updates: JSONDict | None = None
@@ -963,14 +970,23 @@ class FakeBotApi:
         quiet: float = 0.15,
         timeout: float = 5.0,  # noqa: ASYNC109 - the deadline is part of the helper's contract
     ) -> None:
-        """Return once every injected update was fetched (or delivered to the webhook) and no
-        bot request other than getUpdates has been under way or arrived for `quiet` seconds."""
+        """Return once the bot has taken every injected update and been quiet for `quiet` s.
+
+        Taken: fetched by getUpdates and confirmed by the poller's next getUpdates offset (a
+        python-telegram-bot poller sends that once it has queued the batch; an unconfirmed batch
+        counts as taken after a second), or delivered to the webhook.  Quiet: no bot request
+        other than getUpdates under way or started or finished in the last `quiet` seconds.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
             now = loop.time()
-            busy = self._has_unfetched() or self._inflight > 0
             wait = deadline - now
+            unconfirmed_until = self._last_fetch + _UNCONFIRMED_GRACE
+            unconfirmed = self._returned_upto > self._confirmed_upto and now < unconfirmed_until
+            if unconfirmed:
+                wait = min(wait, unconfirmed_until - now)
+            busy = self._has_unfetched() or self._inflight > 0 or unconfirmed
             if not busy:
                 idle_for = now - self._last_activity
                 if idle_for >= quiet:
@@ -1459,9 +1475,14 @@ class FakeBotApi:
             if offset < 0:
                 while len(queue) > -offset:
                     queue.popleft()
+                confirmed = self._returned_upto
             else:
                 while queue and queue[0].update_id < offset:
                     queue.popleft()
+                confirmed = offset - 1
+            if confirmed > self._confirmed_upto:
+                self._confirmed_upto = confirmed
+                self._touch()
         if not queue and timeout > 0 and not self._closing:
             loop = asyncio.get_running_loop()
             deadline = loop.time() + timeout
@@ -1486,7 +1507,10 @@ class FakeBotApi:
                     )
         result = [update.payload for update in itertools.islice(queue, limit)]
         if result:
-            self._fetched_upto = max(self._fetched_upto, result[-1]["update_id"])
+            last_id = result[-1]["update_id"]
+            self._fetched_upto = max(self._fetched_upto, last_id)
+            self._returned_upto = max(self._returned_upto, last_id)
+            self._last_fetch = asyncio.get_running_loop().time()
             self._touch()
         return result
 
@@ -1533,7 +1557,8 @@ class FakeBotApi:
 
     def _drop_pending(self) -> None:
         self._queue.clear()
-        self._fetched_upto = self._last_update_id
+        self._fetched_upto = self._returned_upto = self._last_update_id
+        self._confirmed_upto = self._last_update_id
         self._pulse_activity()
 
     async def _get_webhook_info(self, params: JSONDict) -> Any:
