@@ -27,6 +27,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("check", help="validate content and catalogs, print a status table")
     i18n = commands.add_parser("i18n", help="extract UI strings and update the .po catalogs")
     i18n.add_argument("action", choices=["update", "check"])
+    links = commands.add_parser("links", help="deep links per topic and language: CSV, QR, posters")
+    links.add_argument("--username", required=True, help="the bot's Telegram username")
+    links.add_argument(
+        "--source", metavar="TAG", help="source tag counted per poster, e.g. haninge1"
+    )
+    links.add_argument("--csv", metavar="PATH", type=Path, default=Path("links.csv"))
+    links.add_argument("--qr", metavar="DIR", type=Path, help="write an SVG and a PNG per link")
+    links.add_argument("--poster", metavar="DIR", type=Path, help="write an A4 page per topic")
+    links.add_argument("--pdf", action="store_true", help="also print posters to PDF (Chromium)")
 
     args = parser.parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -34,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": _chat,
         "check": _check,
         "i18n": _i18n,
+        "links": _links,
     }
     try:
         return handlers[args.command](args)
@@ -136,6 +146,49 @@ def _i18n(args: argparse.Namespace) -> int:
         print(gap)
     print(f"{len(template) - 1} UI strings, {len(gaps)} gap(s)")
     return 1 if gaps else 0
+
+
+# --- links --------------------------------------------------------------------------------------
+
+
+def _links(args: argparse.Namespace) -> int:
+    from bot.content import ContentError, load_library
+    from bot.i18n import load_translators
+    from bot.links import (
+        LinkError,
+        all_links,
+        format_table,
+        write_csv,
+        write_pdfs,
+        write_posters,
+        write_qr,
+    )
+
+    settings = _settings(require_token=False)
+    try:
+        library = load_library(settings.content_dir)
+        rows = all_links(library, args.username, args.source)
+    except (ContentError, LinkError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(format_table(rows))
+    print(f"{len(rows)} links written to {write_csv(rows, args.csv)}")
+    if args.qr is not None:
+        files = write_qr(rows, args.qr)
+        print(f"{len(files)} QR code files written to {args.qr}")
+    if args.poster is not None:
+        translators = load_translators(settings.locale_dir)
+        posters = write_posters(
+            library, args.username, args.source, args.poster, translators=translators
+        )
+        print(f"{len(posters)} posters and index.html written to {args.poster}")
+        if args.pdf:
+            pdfs = write_pdfs(poster.path for poster in posters)
+            if pdfs:
+                print(f"{len(pdfs)} PDF posters written to {args.poster}")
+            else:
+                print("no Chromium found: PDFs skipped, print the HTML pages instead")
+    return 0
 
 
 with contextlib.suppress(Exception):  # pragma: no cover - only affects interactive terminals
