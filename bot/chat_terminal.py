@@ -201,8 +201,8 @@ async def stdin_lines(stream: TextIO | None = None) -> AsyncIterator[str]:
         try:
             for raw in iter(source.readline, ""):
                 loop.call_soon_threadsafe(queue.put_nowait, raw.rstrip("\r\n"))
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError, RuntimeError):
+            pass  # stdin closed, or the event loop is gone
         finally:
             with contextlib.suppress(RuntimeError):  # the loop may be closed already
                 loop.call_soon_threadsafe(queue.put_nowait, None)
