@@ -14,12 +14,13 @@ documents only with the analyser of their own language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
 import snowballstemmer
 
-from bot.search.normalise import ascii_fold, romani_normalise
+from bot.search.normalise import ascii_fold, keep_nordic, romani_normalise
 
 _CACHE_LIMIT = 100_000
 
@@ -28,17 +29,53 @@ class Analyser(Protocol):
     lang: str
 
     def terms(self, word: str) -> tuple[str, ...]:
-        """Index terms for one word in `normalise.keep_nordic` form (lower case, å/ä/ö kept)."""
+        """Index terms for one word from `normalise.tokenize` (lower case, diacritics kept)."""
         ...
+
+    def clear_cache(self) -> None: ...
+
+
+_FI_KS = re.compile(r"([aeiouy])ks$")
+_FI_GRADATION = re.compile(r"nt|nn|nk|ng|mp|mm|lt|ll|rt|rr|([^aeiouy])\1|d")
+_FI_GRADE = {"nt": "n", "nn": "n", "nk": "n", "ng": "n", "mp": "m", "mm": "m", "lt": "l"}
+_FI_GRADE.update({"ll": "l", "rt": "r", "rr": "r", "d": "t"})
+
+
+def finnish_key(stem: str) -> str:
+    """Fold Finnish consonant gradation out of a Snowball stem, which keeps the grades apart:
+    asunto/asunnon -> `asuno`, ilmoitus/ilmoituksen -> `ilmoitus`, kenkä/kengän -> `kenk`."""
+    stem = _FI_KS.sub(r"\1s", stem)
+    return _FI_GRADATION.sub(lambda m: _FI_GRADE.get(m.group(), m.group()[0]), stem)
+
+
+_SV_ENDINGS = (("ning", 4), ("ing", 4), ("an", 4), ("et", 4))
+
+
+def swedish_key(stem: str) -> str:
+    """Endings the Swedish Snowball stemmer keeps but that separate a word from its relatives:
+    -ning/-ing (utredning ~ utreda, placering ~ placera), definite -an/-et (förskolan ~
+    förskola, barnet ~ barn), and the -an of ansökan/anmälan (~ ansöka, anmäla)."""
+    for ending, keep in _SV_ENDINGS:
+        if stem.endswith(ending) and len(stem) - len(ending) >= keep:
+            return stem[: -len(ending)]
+    return stem
+
+
+def _identity(stem: str) -> str:
+    return stem
 
 
 class SnowballAnalyser:
     """Snowball stemming for Swedish or Finnish, terms folded to ASCII."""
 
-    def __init__(self, lang: str, algorithm: str) -> None:
+    def __init__(self, lang: str, algorithm: str, key: Callable[[str], str] = _identity) -> None:
         self.lang = lang
         self._stemmer = snowballstemmer.stemmer(algorithm)
+        self._key = key
         self._cache: dict[str, tuple[str, ...]] = {}
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
 
     def terms(self, word: str) -> tuple[str, ...]:
         cached = self._cache.get(word)
@@ -48,9 +85,11 @@ class SnowballAnalyser:
             result: tuple[str, ...] = (word,)
         else:
             stem = self._stemmer.stemWord
-            first = ascii_fold(stem(word))
-            folded = ascii_fold(word)
-            second = stem(folded) if folded != word else first
+            key = self._key
+            nordic = keep_nordic(word)
+            first = key(ascii_fold(stem(nordic)))
+            folded = ascii_fold(nordic)
+            second = key(stem(folded)) if folded != nordic else first
             result = (first,) if second == first else (first, second)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
@@ -91,11 +130,17 @@ class RomaniAnalyser:
     def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
 
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def terms(self, word: str) -> tuple[str, ...]:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        result = (word,) if word.isdigit() else (romani_stem(romani_normalise(word)),)
+        if word.isdigit():
+            result: tuple[str, ...] = (word,)
+        else:
+            result = (romani_stem(romani_normalise(word)),)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = result
@@ -104,8 +149,8 @@ class RomaniAnalyser:
 
 def default_analysers() -> dict[str, Analyser]:
     return {
-        "sv": SnowballAnalyser("sv", "swedish"),
-        "fi": SnowballAnalyser("fi", "finnish"),
+        "sv": SnowballAnalyser("sv", "swedish", swedish_key),
+        "fi": SnowballAnalyser("fi", "finnish", finnish_key),
         "rom": RomaniAnalyser(),
     }
 

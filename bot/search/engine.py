@@ -17,13 +17,14 @@ Kinds:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Literal
 
 from bot.content.model import Topic
 from bot.search.index import Ranking, ScoredTopic, SearchIndex
 from bot.search.normalise import ascii_fold, romani_normalise, tokenize
-from bot.search.vocabulary import SearchVocabulary
+from bot.search.vocabulary import SearchVocabulary, load_vocabulary
 
 Kind = Literal["match", "choices", "greeting", "thanks", "none"]
 
@@ -39,7 +40,7 @@ MIN_SCORE = 1.0
 MIN_COVERAGE = 0.34
 STRONG_SCORE = 4.0
 
-__all__ = ["ScoredTopic", "SearchEngine", "SearchResult", "SmallTalk"]
+__all__ = ["ScoredTopic", "SearchEngine", "SearchResult", "SmallTalk", "load_engine"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,17 @@ class SearchEngine:
             return SearchResult(kind)
         ranking = self.index.rank(rest, limit=max(limit, 3))
         return decide(ranking, limit)
+
+
+def load_engine(content_dir: Path) -> SearchEngine:
+    """Load the content (with the content loader) and build the search once, at start-up."""
+    from bot.content.loader import load_library
+
+    library = load_library(content_dir)
+    vocabulary = load_vocabulary(content_dir / "synonyms.yaml")
+    if not vocabulary.groups and library.synonyms:
+        vocabulary = replace(vocabulary, groups=library.synonyms)
+    return SearchEngine.from_content(library.topics.values(), vocabulary)
 
 
 def decide(ranking: Ranking, limit: int = 3) -> SearchResult:

@@ -7,17 +7,20 @@ Design:
   write) can match any language's text; the caller shows the topic in the user's language.
 - Fields with weights (BM25F): keywords and titles count most, then headings and summaries, then
   the body (paragraphs, steps, bullets, next steps, contact names).
-- Queries are analysed with every analyser (the user's menu language does not tell the query's
-  language). Each query word is one *unit*: a set of alternative terms (stems from each analyser,
+- Stop words (content/synonyms.yaml) are neither indexed nor searched for.
+- Queries are analysed with every analyser whose language the word's letters allow (the user's
+  menu language does not tell the query's language; å/ä/ö are not Romani, č/š/ž not Swedish or
+  Finnish). Each query word is one *unit*: a set of alternative terms (stems from each analyser,
   synonym concepts, compound parts, typo corrections) of which the best-scoring one counts, so a
-  word is never counted twice because three analysers understood it.
-- Synonym groups (from content/synonyms.yaml) become concept terms: a document that contains any
-  member of a group also contains the group's concept term, and so does a query.
+  word is never counted twice because several analysers understood it.
+- Synonym groups become concept terms: a document that contains any member of a group also
+  contains the group's concept term, and so does a query. A word matches a member when the same
+  analyser gives both a common term.
 - Swedish and Finnish compounds are split into known words (`modersmålsundervisning` also
   indexes `modersmål` and `undervisning` at a lower weight); unknown query words are split the
   same way, and adjacent query words are joined (`försörjnings stöd`).
-- Typo tolerance: a query word that matches nothing is compared with the index's word list by
-  edit distance (rapidfuzz), with a maximum distance that grows with the word's length, cached.
+- Typo tolerance: a query word that matches nothing is compared with the index's words by edit
+  distance (rapidfuzz), with a maximum distance that grows with the word's length, cached.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.content.model import Topic
+from bot.search import normalise
 from bot.search.analyse import Analyser, default_analysers, split_compound
-from bot.search.normalise import ascii_fold, romani_normalise, tokenize
+from bot.search.normalise import ascii_fold, romani_normalise, script_languages, tokenize
 
 #: field -> (weight, length normalisation b)
 FIELDS: Mapping[str, tuple[float, float]] = {
@@ -43,7 +47,9 @@ FIELDS: Mapping[str, tuple[float, float]] = {
     "summary": (1.5, 0.75),
     "body": (1.0, 0.75),
 }
-K1 = 1.2
+#: BM25 term-frequency saturation. Higher than the textbook 1.2 because a document holds three
+#: languages and weighted fields, so raw frequencies are large.
+K1 = 3.0
 #: weight of a compound part in a document (the whole compound counts 1)
 PART_WEIGHT = 0.5
 #: weights of alternative query terms relative to the word as typed
@@ -52,7 +58,16 @@ QUERY_PART_WEIGHT = 0.7
 FUZZY_WEIGHTS: Mapping[int, float] = {1: 0.85, 2: 0.7, 3: 0.6}
 _COMPOUND_LANGS = frozenset({"sv", "fi"})
 _MIN_COMPOUND = 7
+_MIN_QUERY_PART = 4
+#: words shorter than this must share their first letter with a typo correction
+_FUZZY_SAME_FIRST_BELOW = 8
 _CACHE_LIMIT = 50_000
+
+Pattern = tuple[frozenset[str], ...]
+#: (lang, first term of a member) -> [(terms of each word of the member, concept)]
+Patterns = dict[tuple[str, str], list[tuple[Pattern, str]]]
+#: lang -> term -> weight: how one query word is understood by each analyser
+LangTerms = dict[str, dict[str, float]]
 
 
 def max_typo_distance(length: int) -> int:
@@ -111,6 +126,19 @@ def _useful(word: str) -> bool:
     return len(word) >= 2 or word.isdigit()
 
 
+def _stopword_set(words: Iterable[str]) -> frozenset[str]:
+    result: set[str] = set()
+    for word in words:
+        for token in tokenize(word):
+            result.add(ascii_fold(token))
+            result.add(romani_normalise(token))
+    return frozenset(result)
+
+
+def _is_stop(word: str, stop: frozenset[str]) -> bool:
+    return ascii_fold(word) in stop or romani_normalise(word) in stop
+
+
 class SearchIndex:
     """Build with `SearchIndex.build`; then `rank(query)`. Immutable after building apart from
     its caches, so it can be shared by concurrent handlers."""
@@ -120,27 +148,26 @@ class SearchIndex:
         *,
         topics: tuple[Topic, ...],
         synonyms: tuple[tuple[str, ...], ...],
-        stopwords: frozenset[str],
+        stopwords: Sequence[str],
         analysers: Mapping[str, Analyser],
         topic_ids: tuple[str, ...],
         postings: dict[str, dict[int, float]],
         surfaces: dict[int, list[str]],
         known_words: frozenset[str],
-        concept_single: dict[str, frozenset[str]],
-        concept_phrases: dict[str, list[tuple[tuple[frozenset[str], ...], str]]],
+        patterns: Patterns,
     ) -> None:
         self.topics = topics
         self.synonyms = synonyms
-        self.stopwords = stopwords
+        self.stopwords = tuple(stopwords)
         self.topic_ids = topic_ids
+        self._stop = _stopword_set(stopwords)
         self._analysers = analysers
         self._postings = postings
         self._surfaces = surfaces
         self._known_words = known_words
-        self._concept_single = concept_single
-        self._concept_phrases = concept_phrases
-        self._fuzzy_cache: dict[str, dict[str, float]] = {}
-        self._unit_cache: dict[str, dict[str, float]] = {}
+        self._patterns = patterns
+        self._fuzzy_cache: dict[str, LangTerms] = {}
+        self._word_cache: dict[str, tuple[LangTerms, dict[str, float]]] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -150,7 +177,7 @@ class SearchIndex:
         topics: Iterable[Topic],
         synonyms: Sequence[Sequence[str]],
         *,
-        stopwords: Iterable[str] = (),
+        stopwords: Sequence[str] = (),
         analysers: Mapping[str, Analyser] | None = None,
     ) -> SearchIndex:
         """Index `topics` (any languages; topics with the same id form one document)."""
@@ -159,9 +186,12 @@ class SearchIndex:
         analysers = dict(analysers or default_analysers())
         stop = _stopword_set(stopwords)
 
+        def words_of(text: str) -> list[str]:
+            return [w for w in tokenize(text) if _useful(w) and not _is_stop(w, stop)]
+
         topic_ids: list[str] = []
         position: dict[str, int] = {}
-        # doc -> field -> list of (lang, words)
+        # doc -> field -> [(lang, words)]
         docs: list[dict[str, list[tuple[str, list[str]]]]] = []
         for topic in topics:
             if topic.is_fallback:
@@ -173,8 +203,7 @@ class SearchIndex:
             doc = docs[position[topic.id]]
             for field, texts in topic_fields(topic).items():
                 for text in texts:
-                    words = [w for w in tokenize(text) if _useful(w)]
-                    doc[field].append((topic.lang, words))
+                    doc[field].append((topic.lang, words_of(text)))
 
         # Pass 1: the vocabulary, for compound splitting and typo tolerance.
         surfaces_all: set[str] = set()
@@ -188,50 +217,28 @@ class SearchIndex:
                         lang_terms[lang].update(analyser.terms(word))
         for group in groups:
             for member in group:
-                surfaces_all.update(ascii_fold(w) for w in tokenize(member))
-        surfaces_all -= stop
+                surfaces_all.update(ascii_fold(w) for w in words_of(member))
 
-        def is_word_for(lang: str) -> _IsWord:
-            return _IsWord(analysers[lang], surfaces_all, lang_terms[lang], stop)
-
-        # Synonym concepts, per language for documents, and across analysers for queries.
-        concept_single: dict[str, set[str]] = defaultdict(set)
-        concept_phrases: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = defaultdict(list)
-        doc_patterns: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = {
-            lang: [] for lang in analysers
-        }
+        # Synonym concepts: each member analysed by each analyser.
+        patterns: Patterns = defaultdict(list)
         for g, group in enumerate(groups):
             concept = f"~{g}"
             for member in group:
-                words = [w for w in tokenize(member) if _useful(w)]
+                words = words_of(member)
                 if not words:
                     continue
                 for lang, analyser in analysers.items():
-                    doc_patterns[lang].append(
-                        (tuple(frozenset(analyser.terms(w)) for w in words), concept)
-                    )
-                pattern = tuple(
-                    frozenset(t for analyser in analysers.values() for t in analyser.terms(w))
-                    for w in words
-                )
-                if len(pattern) == 1:
+                    pattern = tuple(frozenset(analyser.terms(w)) for w in words)
                     for term in pattern[0]:
-                        concept_single[term].add(concept)
-                else:
-                    for term in pattern[0]:
-                        concept_phrases[term].append((pattern, concept))
-        doc_first: dict[str, dict[str, list[tuple[tuple[frozenset[str], ...], str]]]] = {}
-        for lang, patterns in doc_patterns.items():
-            first: dict[str, list[tuple[tuple[frozenset[str], ...], str]]] = defaultdict(list)
-            for pattern, concept in patterns:
-                for term in pattern[0]:
-                    first[term].append((pattern, concept))
-            doc_first[lang] = first
+                        patterns[(lang, term)].append((pattern, concept))
 
         # Pass 2: weighted term frequencies per document and field.
         tfs: list[dict[str, dict[str, float]]] = []
         lengths: list[dict[str, int]] = []
-        is_word_cache = {lang: is_word_for(lang) for lang in analysers}
+        is_word = {
+            lang: _IsWord(analyser, surfaces_all, lang_terms[lang], stop)
+            for lang, analyser in analysers.items()
+        }
         split_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         for doc in docs:
             doc_tf: dict[str, dict[str, float]] = {}
@@ -241,28 +248,27 @@ class SearchIndex:
                 length = 0
                 for lang, words in parts:
                     analyser = analysers[lang]
-                    sequence: list[frozenset[str]] = []
+                    sequence: list[dict[str, float]] = []
                     for word in words:
                         length += 1
                         terms = analyser.terms(word)
                         for term in terms:
                             tf[term] += 1.0
-                        sequence.append(frozenset(terms))
+                        sequence.append(dict.fromkeys(terms, 1.0))
                         if lang in _COMPOUND_LANGS and len(word) >= _MIN_COMPOUND:
                             key = (lang, word)
                             if key not in split_cache:
-                                split_cache[key] = _split_terms(word, analyser, is_word_cache[lang])
+                                split_cache[key] = _split_terms(word, analyser, is_word[lang])
                             for term in split_cache[key]:
                                 if term not in terms:
                                     tf[term] += PART_WEIGHT
-                    for concept in _find_concepts(sequence, doc_first[lang]):
+                    for concept, _ in _find_concepts(lang, sequence, patterns):
                         tf[concept] += 1.0
                 doc_tf[field] = tf
                 doc_len[field] = length
             tfs.append(doc_tf)
             lengths.append(doc_len)
 
-        postings = _bm25f(tfs, lengths)
         surfaces_by_length: dict[int, list[str]] = defaultdict(list)
         for surface in sorted(surfaces_all):
             if len(surface) >= 4 and not surface.isdigit():
@@ -270,14 +276,13 @@ class SearchIndex:
         return cls(
             topics=topics,
             synonyms=groups,
-            stopwords=stop,
+            stopwords=tuple(stopwords),
             analysers=analysers,
             topic_ids=tuple(topic_ids),
-            postings=postings,
+            postings=_bm25f(tfs, lengths),
             surfaces=dict(surfaces_by_length),
             known_words=frozenset(surfaces_all),
-            concept_single={t: frozenset(c) for t, c in concept_single.items()},
-            concept_phrases=dict(concept_phrases),
+            patterns=dict(patterns),
         )
 
     def replicated(self, copies: int) -> SearchIndex:
@@ -292,22 +297,25 @@ class SearchIndex:
         )
 
     def clear_caches(self) -> None:
+        """Forget every memoised query analysis (for cold-start latency measurements)."""
         self._fuzzy_cache.clear()
-        self._unit_cache.clear()
+        self._word_cache.clear()
+        for analyser in self._analysers.values():
+            analyser.clear_cache()
+        normalise.clear_caches()
 
     # ------------------------------------------------------------------ querying
 
     def is_stopword(self, word: str) -> bool:
-        return ascii_fold(word) in self.stopwords or romani_normalise(word) in self.stopwords
+        return _is_stop(word, self._stop)
 
     def rank(self, query: str | Sequence[str], limit: int | None = None) -> Ranking:
         """Score every topic for `query` (a text, or words from `normalise.tokenize`)."""
         words = tokenize(query) if isinstance(query, str) else list(query)
-        words = [w for w in words if _useful(w)]
-        units = self._units(words)
+        units = self._units([w for w in words if _useful(w) and not self.is_stopword(w)])
         if not units:
             return _EMPTY
-        content_units = sum(1 for unit, extra in units if not extra)
+        content_units = sum(1 for _, extra in units if not extra)
         totals: dict[int, float] = defaultdict(float)
         matched: dict[int, int] = defaultdict(int)
         postings = self._postings
@@ -334,77 +342,97 @@ class SearchIndex:
             units=content_units,
         )
 
-    def _terms_of(self, word: str) -> dict[str, float]:
-        return {t: 1.0 for analyser in self._analysers.values() for t in analyser.terms(word)}
-
-    def _known(self, terms: Iterable[str]) -> bool:
-        return any(t in self._postings or t in self._concept_single for t in terms)
-
-    def _unit(self, word: str) -> dict[str, float]:
-        """Alternative terms for one query word (before synonym phrases), cached."""
-        cached = self._unit_cache.get(word)
-        if cached is not None:
-            return cached
-        unit = self._terms_of(word)
-        if not self._known(unit) and not self.is_stopword(word):
-            parts = split_compound(word, self._query_is_word)
-            if parts:
-                for part in parts:
-                    for term in self._terms_of(part):
-                        unit.setdefault(term, QUERY_PART_WEIGHT)
-            else:
-                for term, weight in self._fuzzy(ascii_fold(word)).items():
-                    if weight > unit.get(term, 0.0):
-                        unit[term] = weight
-        for term in list(unit):
-            for concept in self._concept_single.get(term, ()):
-                weight = unit[term] * CONCEPT_WEIGHT
-                if weight > unit.get(concept, 0.0):
-                    unit[concept] = weight
-        if len(self._unit_cache) >= _CACHE_LIMIT:
-            self._unit_cache.clear()
-        self._unit_cache[word] = unit
-        return unit
-
-    def _query_is_word(self, part: str) -> bool:
-        if len(part) < 3 or self.is_stopword(part):
-            return False
-        return ascii_fold(part) in self._known_words or self._known(self._terms_of(part))
-
     def _units(self, words: list[str]) -> list[tuple[dict[str, float], bool]]:
-        """(unit, is_extra) per meaningful word, plus extra units for joined word pairs."""
-        units = [dict(self._unit(w)) for w in words]
-        # Synonym phrases ("ekonomiskt bistånd", "lačho dives") across consecutive words.
-        if self._concept_phrases:
-            for start in range(len(words)):
-                for term in list(units[start]):
-                    for pattern, concept in self._concept_phrases.get(term, ()):
-                        end = start + len(pattern)
-                        if end > len(words):
+        """(alternative terms, is_extra) per word, plus extra units for joined word pairs."""
+        analysed = [self._word(w) for w in words]
+        units = [dict(alternatives) for _, alternatives in analysed]
+        # Synonym phrases ("ekonomiskt bistånd") across consecutive words.
+        for start, (by_lang, _) in enumerate(analysed):
+            for lang, terms in by_lang.items():
+                for term, weight in terms.items():
+                    for pattern, concept in self._patterns.get((lang, term), ()):
+                        if len(pattern) < 2 or start + len(pattern) > len(words):
                             continue
-                        if all(pattern[j] & units[start + j].keys() for j in range(len(pattern))):
-                            for j in range(start, end):
-                                if units[j].get(concept, 0.0) < CONCEPT_WEIGHT:
-                                    units[j][concept] = CONCEPT_WEIGHT
-        result = [
-            (unit, False)
-            for word, unit in zip(words, units, strict=True)
-            if not self.is_stopword(word)
-        ]
+                        if all(
+                            pattern[j] & analysed[start + j][0].get(lang, {}).keys()
+                            for j in range(1, len(pattern))
+                        ):
+                            value = weight * CONCEPT_WEIGHT
+                            for j in range(start, start + len(pattern)):
+                                if units[j].get(concept, 0.0) < value:
+                                    units[j][concept] = value
+        result = [(unit, False) for unit in units]
         # Words written apart that the index knows as one ("försörjnings stöd").
         for first, second in itertools.pairwise(words):
             joined = first + second
             if len(joined) >= _MIN_COMPOUND and ascii_fold(joined) in self._known_words:
-                result.append((self._terms_of(joined), True))
+                result.append((_flatten(self._terms_of(joined)), True))
         return result
 
-    def _fuzzy(self, word: str) -> dict[str, float]:
-        """Terms of the known words closest to an unknown word, with a weight by distance."""
+    def _terms_of(self, word: str, weight: float = 1.0) -> LangTerms:
+        """How each analyser that the word's letters allow understands it."""
+        nordic, romani = script_languages(word)
+        return {
+            lang: dict.fromkeys(analyser.terms(word), weight)
+            for lang, analyser in self._analysers.items()
+            if (romani if lang == "rom" else nordic)
+        }
+
+    def _known(self, by_lang: LangTerms) -> bool:
+        return any(
+            term in self._postings or (lang, term) in self._patterns
+            for lang, terms in by_lang.items()
+            for term in terms
+        )
+
+    def _word(self, word: str) -> tuple[LangTerms, dict[str, float]]:
+        """(terms per analyser, alternatives incl. one-word synonym concepts), cached."""
+        cached = self._word_cache.get(word)
+        if cached is not None:
+            return cached
+        by_lang = self._terms_of(word)
+        if not self._known(by_lang):
+            parts = split_compound(word, self._query_is_word, min_part=_MIN_QUERY_PART)
+            extra = (
+                [self._terms_of(part, QUERY_PART_WEIGHT) for part in parts]
+                if parts
+                else [self._fuzzy(ascii_fold(word))]
+            )
+            for more in extra:
+                for lang, terms in more.items():
+                    mine = by_lang.setdefault(lang, {})
+                    for term, weight in terms.items():
+                        if weight > mine.get(term, 0.0):
+                            mine[term] = weight
+        alternatives = _flatten(by_lang)
+        for lang, terms in by_lang.items():
+            for term, weight in terms.items():
+                for pattern, concept in self._patterns.get((lang, term), ()):
+                    value = weight * CONCEPT_WEIGHT
+                    if len(pattern) == 1 and value > alternatives.get(concept, 0.0):
+                        alternatives[concept] = value
+        if len(self._word_cache) >= _CACHE_LIMIT:
+            self._word_cache.clear()
+        result = (by_lang, alternatives)
+        self._word_cache[word] = result
+        return result
+
+    def _query_is_word(self, part: str) -> bool:
+        """A piece of an unknown query word: a word of the index itself (any language), not a
+        mere stem that some analyser happens to produce."""
+        return (
+            len(part) >= _MIN_QUERY_PART
+            and ascii_fold(part) in self._known_words
+            and not self.is_stopword(part)
+        )
+
+    def _fuzzy(self, word: str) -> LangTerms:
+        """Terms of the known words closest to an unknown word, weighted by distance."""
         cached = self._fuzzy_cache.get(word)
         if cached is not None:
             return cached
         limit = max_typo_distance(len(word))
-        found: dict[str, float] = {}
+        found: LangTerms = {}
         if limit and not word.isdigit():
             best: list[tuple[str, int]] = []
             for length in range(len(word) - limit, len(word) + limit + 1):
@@ -412,19 +440,31 @@ class SearchIndex:
                 if not choices:
                     continue
                 for choice, distance, _ in process.extract(
-                    word, choices, scorer=OSA.distance, score_cutoff=limit, limit=3
+                    word, choices, scorer=OSA.distance, score_cutoff=limit, limit=5
                 ):
+                    if len(word) < _FUZZY_SAME_FIRST_BELOW and choice[0] != word[0]:
+                        continue
                     best.append((choice, int(distance)))
             if best:
                 nearest = min(d for _, d in best)
+                weight = FUZZY_WEIGHTS.get(nearest, 0.5)
                 for choice, distance in best:
                     if distance == nearest:
-                        for term in self._terms_of(choice):
-                            found[term] = FUZZY_WEIGHTS.get(distance, 0.5)
+                        for lang, terms in self._terms_of(choice, weight).items():
+                            found.setdefault(lang, {}).update(terms)
         if len(self._fuzzy_cache) >= _CACHE_LIMIT:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[word] = found
         return found
+
+
+def _flatten(by_lang: LangTerms) -> dict[str, float]:
+    flat: dict[str, float] = {}
+    for terms in by_lang.values():
+        for term, weight in terms.items():
+            if weight > flat.get(term, 0.0):
+                flat[term] = weight
+    return flat
 
 
 class _IsWord:
@@ -439,12 +479,11 @@ class _IsWord:
         self._stop = stop
 
     def __call__(self, part: str) -> bool:
-        if len(part) < 3:
+        if len(part) < 3 or _is_stop(part, self._stop):
             return False
-        folded = ascii_fold(part)
-        if folded in self._stop:
-            return False
-        return folded in self._surfaces or any(t in self._terms for t in self._analyser.terms(part))
+        return ascii_fold(part) in self._surfaces or any(
+            t in self._terms for t in self._analyser.terms(part)
+        )
 
 
 def _split_terms(word: str, analyser: Analyser, is_word: _IsWord) -> tuple[str, ...]:
@@ -455,23 +494,19 @@ def _split_terms(word: str, analyser: Analyser, is_word: _IsWord) -> tuple[str, 
 
 
 def _find_concepts(
-    sequence: list[frozenset[str]],
-    first: Mapping[str, list[tuple[tuple[frozenset[str], ...], str]]],
-) -> list[str]:
-    """Synonym concepts whose member occurs in a sequence of word term-sets (one per match)."""
-    found: list[str] = []
+    lang: str, sequence: list[dict[str, float]], patterns: Patterns
+) -> list[tuple[str, int]]:
+    """(concept, start) for every synonym member found in a sequence of word terms."""
+    found: list[tuple[str, int]] = []
     for start, terms in enumerate(sequence):
         seen: set[str] = set()
         for term in terms:
-            for pattern, concept in first.get(term, ()):
-                if concept in seen:
+            for pattern, concept in patterns.get((lang, term), ()):
+                if concept in seen or start + len(pattern) > len(sequence):
                     continue
-                end = start + len(pattern)
-                if end > len(sequence):
-                    continue
-                if all(pattern[j] & sequence[start + j] for j in range(1, len(pattern))):
+                if all(pattern[j] & sequence[start + j].keys() for j in range(1, len(pattern))):
                     seen.add(concept)
-                    found.append(concept)
+                    found.append((concept, start))
     return found
 
 
@@ -495,12 +530,3 @@ def _bm25f(
         idf = math.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
         postings[term] = {d: idf * tf * (K1 + 1.0) / (K1 + tf) for d, tf in per_doc.items()}
     return postings
-
-
-def _stopword_set(words: Iterable[str]) -> frozenset[str]:
-    result: set[str] = set()
-    for word in words:
-        for token in tokenize(word):
-            result.add(ascii_fold(token))
-            result.add(romani_normalise(token))
-    return frozenset(result)

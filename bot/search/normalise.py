@@ -65,17 +65,30 @@ def ascii_fold(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Words of `text` in `keep_nordic` form. Apostrophes inside a word are dropped (t'aven ->
+    """Words of `text`, lower case, diacritics kept (the analysers fold them; č/š/ž and å/ä/ö
+    tell which language a word can be). Apostrophes inside a word are dropped (t'aven ->
     taven); a colon ending (DO:lle) is cut off; hyphenated words are split (huoli-ilmoitus)."""
     tokens: list[str] = []
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(unicodedata.normalize("NFC", text.casefold())):
         word = match.group().split(":", 1)[0]
         for char in _APOSTROPHES:
             word = word.replace(char, "")
-        word = keep_nordic(word)
         if word:
             tokens.append(word)
     return tokens
+
+
+_ROMANI_ONLY = frozenset("čšžćǧśź")
+
+
+def script_languages(word: str) -> tuple[bool, bool]:
+    """(can be Swedish/Finnish, can be Romani) judging by the letters: å/ä/ö are not written in
+    Romani chib, č/š/ž are not written in Swedish or Finnish."""
+    nordic = any(c in _NORDIC for c in word)
+    romani = any(c in _ROMANI_ONLY for c in word)
+    if nordic and romani:
+        return True, True
+    return not romani, not nordic
 
 
 # Romani: letters with a caron/acute that stand for one canonical sound, mapped before the other
@@ -141,3 +154,10 @@ def romani_normalise(word: str) -> str:
         word = _ROMANI_DIGRAPHS.sub(lambda m: _DIGRAPH_VALUE[m.group()], word)
         word = _DOUBLED.sub(r"\1", word)
     return _FINAL_VOWEL_I.sub(r"\1j", word)
+
+
+def clear_caches() -> None:
+    """Forget memoised results (for cold-start latency measurements)."""
+    keep_nordic.cache_clear()
+    ascii_fold.cache_clear()
+    romani_normalise.cache_clear()
