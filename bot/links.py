@@ -189,8 +189,8 @@ def write_qr(rows: Iterable[LinkRow], directory: Path) -> list[Path]:
 def qr_svg_inline(url: str, title: str) -> str:
     """The QR code as an inline SVG sized by CSS: a white square and one filled path.
 
-    segno draws rows as abutting strokes, which PDF viewers and some printers render with thin
-    white seams between rows; runs of filled unit squares in one path have none.
+    Runs of dark modules as filled unit rectangles in a single path (segno's own SVG strokes
+    each row), so no renderer can leave hairlines between rows at odd scales.
     """
     qr = make_qr(url)
     size = qr.symbol_size(border=QR_BORDER)[0]
@@ -272,11 +272,14 @@ def _lang_block(topic: Topic, row: LinkRow, t: Translator) -> str:
             + escape(t._("This translation has not yet been checked by a native speaker."))
             + "</p>"
         )
-    display_url = row.url.removeprefix("https://")
+    # Break the printed URL only before "?" and "_" or after "-", never inside a word.
+    display_url = (
+        escape(row.url.removeprefix("https://")).replace("?", "<wbr>?").replace("_", "<wbr>_")
+    )
     scan = t._("Scan the code with your phone's camera. The bot opens in Telegram.")
     return f"""<section class="lang" lang="{row.lang}">
   <div class="code">{qr_svg_inline(row.url, row.title)}
-    <p class="url">{escape(display_url)}</p></div>
+    <p class="url">{display_url}</p></div>
   <div class="text">
     <p class="language">{escape(LANGUAGE_NAMES[row.lang])}</p>
     <h2>{escape(topic.title)}</h2>
@@ -304,7 +307,7 @@ body {
 .code { flex: 0 0 56mm; text-align: center; }
 svg.qr { width: 56mm; height: 56mm; display: block; }
 .url { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 7.5pt;
-  margin: 0.5mm 0 0; word-break: break-all; color: #222; }
+  margin: 0.5mm 0 0; overflow-wrap: anywhere; color: #222; }
 .text { flex: 1 1 auto; }
 .language { font-size: 13pt; font-weight: bold; letter-spacing: 0.05em; margin: 0 0 1.5mm;
   text-transform: uppercase; color: #333; }

@@ -214,7 +214,9 @@ def test_posters_carry_three_titles_codes_and_the_privacy_line(
             topic = library.topic(lang, poster.topic_id)
             assert escape(topic.title) in html
             assert escape(one_line(topic.summary)) in html
-            assert f"{lang}-{poster.topic_id}_haninge1" in html
+            url = f"https://t.me/{BOT}?start={lang}-{poster.topic_id}_haninge1"
+            assert qr_svg_inline(url, topic.title) in html  # the code encodes this language's link
+            assert f"t.me/{BOT}<wbr>?start={lang}-{poster.topic_id}<wbr>_haninge1" in html
             privacy = translators[lang]._(
                 "The bot is anonymous. It never saves your name, phone number or Telegram id. It "
                 "remembers your language and municipality under a code and counts visits without "
