@@ -44,6 +44,9 @@ def _strip_marks(text: str, keep: frozenset[str]) -> str:
             out.append(char)
             continue
         char = _SPECIAL.get(char, char)
+        if char in keep:
+            out.append(char)
+            continue
         decomposed = unicodedata.normalize("NFKD", char)
         out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
     return "".join(out)
