@@ -6,11 +6,13 @@ known language, section, topic or municipality, or the data is rejected (None).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.content.model import LANGUAGES, Lang, Library
 
 MAX_CALLBACK_BYTES = 64
+_TOKEN = re.compile(r"[0-9a-f]{8}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +60,13 @@ class StartFeedback:
 
 
 @dataclass(frozen=True, slots=True)
+class SubmitQuestion:
+    """Pass the question the bot could not answer to the editors (token of the pending one)."""
+
+    token: str
+
+
+@dataclass(frozen=True, slots=True)
 class Forget:
     confirmed: bool
 
@@ -71,6 +80,7 @@ Action = (
     | ChooseMunicipality
     | AskMunicipality
     | StartFeedback
+    | SubmitQuestion
     | Forget
 )
 
@@ -95,6 +105,8 @@ def encode(action: Action) -> str:
             data = "mun?" + (f":{then_topic}" if then_topic else "")
         case StartFeedback():
             data = "fb"
+        case SubmitQuestion(token):
+            data = f"unq:{token}"
         case Forget(confirmed):
             data = "forget:yes" if confirmed else "forget:no"
     if len(data.encode()) > MAX_CALLBACK_BYTES:
@@ -135,6 +147,8 @@ def decode(data: str | object, library: Library, municipalities: frozenset[str])
             return AskMunicipality(topic_id)
         case "fb", []:
             return StartFeedback()
+        case "unq", [token] if _TOKEN.fullmatch(token):
+            return SubmitQuestion(token)
         case "forget", ["yes" | "no" as answer]:
             return Forget(answer == "yes")
     return None

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.content.model import Lang, Library
 from bot.i18n import Translator
 from bot.privacy.keys import UserKeys
+from bot.search.engine import SearchEngine
 from bot.storage import Database
 
 
@@ -23,6 +24,7 @@ class Services:
     translators: dict[Lang, Translator]
     db: Database
     keys: UserKeys
+    search: SearchEngine
     #: Injected so tests can move time; never the exact time of an update in storage.
     today: Callable[[], dt.date] = field(default=dt.date.today)
     #: Later capabilities (search index, feedback limits) hang their state here.

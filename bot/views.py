@@ -122,6 +122,7 @@ def topic_screen(
     content_lang: Lang | None = None,
     municipality: str | None = None,
     can_change_municipality: bool = False,
+    alternatives: Sequence[str] = (),
 ) -> Screen:
     """A topic's text in `content_lang` (default: the user's); buttons in the user's language."""
     shown_lang = content_lang or ui_lang
@@ -146,7 +147,61 @@ def topic_screen(
     if can_change_municipality and topic_id in library.local_topics:
         change = button("📍 " + t._("Change municipality"), cb.AskMunicipality(topic_id))
         keyboard = ((change,), *keyboard)
+    if alternatives:
+        keyboard = (*_did_you_mean(t, library, ui_lang, alternatives), *keyboard)
     return Screen(tuple(pack(blocks)), keyboard)
+
+
+def _did_you_mean(
+    t: Translator, library: Library, lang: Lang, topic_ids: Sequence[str]
+) -> Keyboard:
+    return tuple(
+        (
+            button(
+                "❓ " + t._("Did you mean: %(title)s") % {"title": library.topic(lang, tid).title},
+                cb.OpenTopic(tid),
+            ),
+        )
+        for tid in topic_ids
+    )
+
+
+# --- answers to typed questions -----------------------------------------------------------------
+
+
+def search_choices(t: Translator, library: Library, lang: Lang, topic_ids: Sequence[str]) -> Screen:
+    text = escape(t._("I found several topics. Which one do you mean?"))
+    rows: list[tuple[Button, ...]] = [
+        (button(library.topic(lang, tid).title, cb.OpenTopic(tid)),) for tid in topic_ids
+    ]
+    rows.append(_menu_row(t))
+    return Screen((text,), tuple(rows))
+
+
+def small_talk(t: Translator, kind: str) -> Screen:
+    reply = t._("You are welcome!") if kind == "thanks" else t._("Hello!")
+    return main_menu(t, hint=reply + " " + t._("Choose a topic or write your question."))
+
+
+def search_miss(t: Translator, token: str) -> Screen:
+    hint = t._("Sorry, I did not find an answer to that. Try other words, or choose from the menu.")
+    menu = main_menu(t, hint=hint)
+    offer = button(
+        "📨 " + t._("Send the question to the editors (anonymous)"), cb.SubmitQuestion(token)
+    )
+    return Screen(menu.messages, ((offer,), *menu.keyboard))
+
+
+def question_sent(t: Translator, saved: bool) -> Screen:
+    text = (
+        t._(
+            "Thank you. The question was saved without your name or number. Editors use such "
+            "questions to improve the bot."
+        )
+        if saved
+        else t._("There was nothing left to send after removing personal details.")
+    )
+    return Screen((escape(text),), (_menu_row(t),))
 
 
 def _notice(t: Translator, topic: Topic, shown_lang: Lang) -> str | None:

@@ -6,6 +6,7 @@ from telegram import Update
 
 from bot import views
 from bot.handlers.common import show, translator, visitor
+from bot.handlers.questions import answer_question
 from bot.handlers.start import send_greeting
 from bot.services import BotContext
 
@@ -17,12 +18,7 @@ async def free_text(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
-    answer = context.services.extras.get("answer_question")
-    if answer is not None:
-        await answer(update, context, who)
-        return
-    t = translator(context.services, who.lang)
-    await show(update, context, views.main_menu(t, hint=t._("Choose a topic from the menu.")))
+    await answer_question(update, context, who)
 
 
 async def not_text(update: Update, context: BotContext) -> None:

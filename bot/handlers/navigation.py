@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 
 from telegram import Update
 
@@ -37,6 +38,7 @@ async def open_topic(
     preference: Preference,
     content_lang: Lang | None = None,
     edit: bool = True,
+    alternatives: Sequence[str] = (),
 ) -> None:
     services = context.services
     t = translator(services, ui_lang)
@@ -56,6 +58,7 @@ async def open_topic(
         content_lang=content_lang,
         municipality=municipality,
         can_change_municipality=len(offered) > 1,
+        alternatives=alternatives,
     )
     services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
     await show(update, context, screen, edit=edit)
@@ -135,6 +138,10 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
                 )
             else:
                 await show(update, context, views.main_menu(t), edit=True)
+        case cb.SubmitQuestion(token):
+            from bot.handlers.questions import submit_question
+
+            await submit_question(update, context, who, token)
         case cb.Forget(confirmed):
             if confirmed:
                 await forget(update, context)

@@ -1,0 +1,61 @@
+"""Typed questions: search the content in every language and answer in the user's language."""
+
+from __future__ import annotations
+
+import secrets
+
+from telegram import Update
+
+from bot import views
+from bot.feedback.store import count_search_miss, save_unanswered
+from bot.handlers.common import Visitor, show, translator
+from bot.handlers.navigation import open_topic
+from bot.services import BotContext
+
+#: The last unanswered question per user, held in memory only (PTB's user_data is not persisted),
+#: until the person chooses to send it to the editors.
+PENDING_KEY = "pending_question"
+
+
+async def answer_question(update: Update, context: BotContext, who: Visitor) -> None:
+    message = update.effective_message
+    if message is None or message.text is None or who.lang is None:
+        return
+    services = context.services
+    t = translator(services, who.lang)
+    result = services.search.search(message.text)
+    if result.kind == "match":
+        best, *others = result.topic_ids
+        await open_topic(
+            update,
+            context,
+            best,
+            ui_lang=who.lang,
+            preference=who.preference,
+            alternatives=others[:2],
+            edit=False,
+        )
+    elif result.kind == "choices":
+        await show(
+            update, context, views.search_choices(t, services.library, who.lang, result.topic_ids)
+        )
+    elif result.kind in {"greeting", "thanks"}:
+        await show(update, context, views.small_talk(t, result.kind))
+    else:
+        await count_search_miss(services.db, who.lang, services.today())
+        token = secrets.token_hex(4)
+        if context.user_data is not None:
+            context.user_data[PENDING_KEY] = (token, message.text)
+        await show(update, context, views.search_miss(t, token))
+
+
+async def submit_question(update: Update, context: BotContext, who: Visitor, token: str) -> None:
+    """Store the pending question, scrubbed and without any identifier, if the token matches."""
+    services = context.services
+    t = translator(services, who.lang)
+    pending = context.user_data.pop(PENDING_KEY, None) if context.user_data is not None else None
+    if pending is None or pending[0] != token:
+        await show(update, context, views.stale_button_screen(t), edit=True)
+        return
+    saved = await save_unanswered(services.db, pending[1], who.lang or "sv", services.today())
+    await show(update, context, views.question_sent(t, saved is not None), edit=True)
