@@ -23,7 +23,8 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.content import load_library
-from bot.handlers import info, messages, navigation, start
+from bot.feedback.store import purge_old_comments
+from bot.handlers import feedback, info, messages, navigation, start
 from bot.i18n import N_, load_translators
 from bot.privacy.keys import UserKeys, load_or_create_secret
 from bot.services import BotApplication, BotContext, Services
@@ -56,6 +57,7 @@ async def create_services(settings: Settings) -> Services:
     secret = load_or_create_secret(settings.data_dir, settings.secret)
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
+    await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
     return Services(
         settings=settings,
         library=library,
@@ -89,6 +91,7 @@ def build_application(services: Services) -> BotApplication:
 
 
 def register_handlers(application: BotApplication) -> None:
+    application.add_handler(feedback.conversation())
     commands = {
         "start": start.start,
         "language": start.send_greeting,
@@ -149,6 +152,9 @@ async def _housekeeping(services: Services, interval: float = 300.0) -> None:
             await services.db.flush_counters()
             await services.db.expire_preferences(
                 services.today(), services.settings.preference_ttl_days
+            )
+            await purge_old_comments(
+                services.db, services.today(), services.settings.feedback_retention_months
             )
         except Exception as exc:  # keep housekeeping alive; the next round retries
             log.error("housekeeping failed: %s: %s", type(exc).__name__, exc)

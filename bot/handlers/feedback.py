@@ -1,0 +1,294 @@
+"""/feedback and the menu's feedback button: the anonymous survey as a ConversationHandler.
+
+The steps, texts and checks live in bot/feedback/survey.py; this module only moves a person from
+screen to screen. The draft is kept in memory (PTB's user_data, never persisted) until the person
+presses Send; only then is anything written, and the thank-you is shown after the commit.
+
+Leaving: /cancel and the Cancel buttons end the survey with "nothing was saved". Any other
+command or any other button also ends it, silently, and the update is put back in the queue so
+that it does what it would have done outside the survey (e.g. /menu shows the menu).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.content.model import Lang
+from bot.feedback import store, survey
+from bot.feedback.limits import SubmissionLimiter
+from bot.feedback.survey import Draft, Step
+from bot.handlers.common import show, translator, visitor
+from bot.services import BotContext, Services
+
+log = logging.getLogger(__name__)
+
+END = ConversationHandler.END
+SESSION_KEY = "feedback"
+LIMITER_KEY = "feedback_limiter"
+#: A survey untouched this long is forgotten at the person's next update, so that a question
+#: typed days later is not taken for the answer to an old "in your own words".
+SESSION_MAX_AGE = 2 * 3600.0
+#: Monotonic seconds; replaced in tests.
+clock: Callable[[], float] = time.monotonic
+
+PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+TYPED_TEXT = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
+
+
+@dataclass(slots=True)
+class Session:
+    """One person's survey in progress; in memory only."""
+
+    lang: Lang
+    step: Step
+    draft: Draft
+    started: float
+
+
+def conversation() -> ConversationHandler[BotContext]:
+    buttons = CallbackQueryHandler(on_button, pattern=survey.CALLBACK_PATTERN)
+    remind = MessageHandler(TYPED_TEXT, use_buttons)
+    states: dict[object, list[object]] = {
+        step.value: [buttons, remind] for step in Step if step is not Step.COMMENT
+    }
+    states[Step.COMMENT.value] = [MessageHandler(TYPED_TEXT, on_comment), buttons]
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("feedback", start, filters=PRIVATE_MESSAGE),
+            CallbackQueryHandler(start, pattern=r"^fb$"),
+        ],
+        states=states,  # type: ignore[arg-type]
+        fallbacks=[
+            CommandHandler("cancel", cancel_command, filters=PRIVATE_MESSAGE),
+            MessageHandler(PRIVATE_MESSAGE & filters.COMMAND, leave),
+            CallbackQueryHandler(leave),
+        ],
+        allow_reentry=True,
+    )
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def limiter(services: Services) -> SubmissionLimiter:
+    found = services.extras.get(LIMITER_KEY)
+    if not isinstance(found, SubmissionLimiter):
+        found = SubmissionLimiter()
+        services.extras[LIMITER_KEY] = found
+    return found
+
+
+def offered_municipalities(services: Services) -> tuple[tuple[str, str], ...]:
+    offered = services.municipality_ids
+    names = {m.id: m.name for m in services.library.municipalities}
+    return tuple((mid, names[mid]) for mid in offered if mid in names)
+
+
+def _session(context: BotContext) -> Session | None:
+    data = context.user_data
+    session = data.get(SESSION_KEY) if data is not None else None
+    if not isinstance(session, Session) or clock() - session.started > SESSION_MAX_AGE:
+        return None
+    return session
+
+
+def _forget_session(context: BotContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(SESSION_KEY, None)
+
+
+async def _show_step(
+    update: Update,
+    context: BotContext,
+    session: Session,
+    *,
+    edit: bool,
+    hint: str | None = None,
+) -> None:
+    services = context.services
+    t = translator(services, session.lang)
+    offered = offered_municipalities(services)
+    if session.step is Step.CONFIRM:
+        screen = survey.confirm_screen(
+            t,
+            session.draft,
+            lang=session.lang,
+            today=services.today(),
+            municipality_names=dict(offered),
+            hint=hint,
+        )
+    else:
+        screen = survey.question_screen(t, session.step, municipalities=offered, hint=hint)
+    await show(update, context, screen, edit=edit)
+
+
+# --- entry --------------------------------------------------------------------------------------
+
+
+async def start(update: Update, context: BotContext) -> object:
+    query = update.callback_query
+    chat = update.effective_chat
+    if chat is None or chat.type != ChatType.PRIVATE:
+        if query is not None:
+            await query.answer()
+        return END
+    services = context.services
+    who = await visitor(update, context)
+    if query is not None:
+        await query.answer()
+    if who is None:
+        return END
+    _forget_session(context)
+    edit = query is not None
+    if who.lang is None:
+        from bot.handlers.start import send_greeting
+
+        await send_greeting(update, context, edit=edit)
+        return END
+    t = translator(services, who.lang)
+    if limiter(services).remaining(who.key, services.today()) <= 0:
+        await show(update, context, survey.limit_screen(t), edit=edit)
+        return END
+    session = Session(lang=who.lang, step=Step.SERVICE, draft=Draft(), started=clock())
+    if context.user_data is not None:
+        context.user_data[SESSION_KEY] = session
+    await _show_step(update, context, session, edit=edit)
+    return session.step.value
+
+
+# --- steps --------------------------------------------------------------------------------------
+
+
+async def on_button(update: Update, context: BotContext) -> object:
+    query = update.callback_query
+    assert query is not None
+    session = _session(context)
+    if session is None:
+        return await leave(update, context)
+    services = context.services
+    t = translator(services, session.lang)
+    answer = survey.parse(query.data, frozenset(services.municipality_ids))
+    stale = (
+        answer is None
+        or (isinstance(answer, survey.Choose | survey.Skip) and answer.step is not session.step)
+        or (isinstance(answer, survey.Send) and session.step is not Step.CONFIRM)
+    )
+    if stale:
+        log.info("feedback: stale or unknown survey button")
+        await query.answer(t._("That button is no longer valid."))
+        await _show_step(update, context, session, edit=False)
+        return session.step.value
+    await query.answer()
+    match answer:
+        case survey.Cancel():
+            _forget_session(context)
+            await show(update, context, survey.cancelled_screen(t), edit=True)
+            return END
+        case survey.Send():
+            return await _send(update, context, session)
+        case survey.Choose(step, code):
+            session.draft = session.draft.answer(step, code)
+        case survey.Skip(step):
+            session.draft = session.draft.skip(step)
+    session.step = survey.next_step(session.step, bool(services.municipality_ids))
+    await _show_step(update, context, session, edit=True)
+    return session.step.value
+
+
+async def on_comment(update: Update, context: BotContext) -> object:
+    session = _session(context)
+    message = update.effective_message
+    if session is None:
+        return await leave(update, context)
+    text = message.text if message is not None else None
+    if not text:
+        return session.step.value
+    t = translator(context.services, session.lang)
+    if survey.comment_too_long(text):
+        await _show_step(update, context, session, edit=False, hint=survey.too_long_hint(t))
+        return session.step.value
+    session.draft = session.draft.with_comment(text)
+    session.step = survey.next_step(session.step, bool(context.services.municipality_ids))
+    await _show_step(update, context, session, edit=False)
+    return session.step.value
+
+
+async def use_buttons(update: Update, context: BotContext) -> object:
+    """Text typed where a button is expected: ask again, keep the answers so far."""
+    session = _session(context)
+    if session is None:
+        return await leave(update, context)
+    t = translator(context.services, session.lang)
+    await _show_step(update, context, session, edit=False, hint=survey.use_buttons_hint(t))
+    return session.step.value
+
+
+async def _send(update: Update, context: BotContext, session: Session) -> object:
+    services = context.services
+    user = update.effective_user
+    assert user is not None
+    t = translator(services, session.lang)
+    key = services.keys.key(user.id)
+    today = services.today()
+    limits = limiter(services)
+    if not limits.try_acquire(key, today):
+        _forget_session(context)
+        await show(update, context, survey.limit_screen(t), edit=True)
+        return END
+    try:
+        await store.save_feedback(
+            services.db,
+            session.draft,
+            session.lang,
+            today,
+            municipalities=frozenset(services.municipality_ids),
+        )
+    except Exception as exc:
+        limits.release(key, today)
+        # The type only: an exception message could quote the values being stored.
+        log.error("feedback not saved: %s", type(exc).__name__)
+        await _show_step(update, context, session, edit=True, hint=survey.save_failed_hint(t))
+        return session.step.value
+    # Committed (synchronous=FULL): only now is the person told it is saved.
+    _forget_session(context)
+    months = services.settings.feedback_retention_months
+    await show(update, context, survey.thanks_screen(t, months), edit=True)
+    return END
+
+
+# --- leaving ------------------------------------------------------------------------------------
+
+
+async def cancel_command(update: Update, context: BotContext) -> object:
+    session = _session(context)
+    _forget_session(context)
+    lang = session.lang if session is not None else None
+    if lang is None:
+        who = await visitor(update, context)
+        lang = who.lang if who is not None else None
+    await show(update, context, survey.cancelled_screen(translator(context.services, lang)))
+    return END
+
+
+async def leave(update: Update, context: BotContext) -> object:
+    """End the survey without a word and let the update do what it does outside the survey.
+
+    The conversation's state is updated when this returns, so the update, queued again, reaches
+    the other handlers (a callback query is answered there, not here).
+    """
+    _forget_session(context)
+    await context.application.update_queue.put(update)
+    return END
