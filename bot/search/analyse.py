@@ -35,6 +35,7 @@ class Analyser(Protocol):
     def clear_cache(self) -> None: ...
 
 
+_FI_KEY_MIN = 5
 _FI_KS = re.compile(r"([aeiouy])ks$")
 _FI_GRADATION = re.compile(r"nt|nn|nk|ng|mp|mm|lt|ll|rt|rr|([^aeiouy])\1|d")
 _FI_GRADE = {"nt": "n", "nn": "n", "nk": "n", "ng": "n", "mp": "m", "mm": "m", "lt": "l"}
@@ -45,6 +46,8 @@ def finnish_key(stem: str) -> str:
     """Fold Finnish consonant gradation out of a Snowball stem, which keeps the grades apart:
     asunto/asunnon -> `asuno`, ilmoitus/ilmoituksen -> `ilmoitus`, kenkä/kengän -> `kenk`."""
     stem = _FI_KS.sub(r"\1s", stem)
+    if len(stem) < _FI_KEY_MIN:
+        return stem  # short stems collide when folded: kunta/kunnia, haku/hakkaa
     return _FI_GRADATION.sub(lambda m: _FI_GRADE.get(m.group(), m.group()[0]), stem)
 
 
@@ -97,12 +100,14 @@ class SnowballAnalyser:
         return result
 
 
-# Romani endings, longest first: cases (-esa/-asa instrumental, -eske/-enge dative, -estar/-endar
-# ablative, -enca sociative, -ate locative), diminutive -orr-, plural and gender vowels, and the
-# commonest verb endings (-av, -es, -el, -as, -en, -ena, past -das/-dem/-de).
+# Romani endings, longest first: abstract nouns (-ipe/-ipen/-imos: žutipe "help" ~ žutil "helps",
+# phuripe "old age" ~ phuro "old"), cases (-esa/-asa instrumental, -eske/-enge dative,
+# -estar/-endar ablative, -enca sociative, -ate locative), diminutive -orr-, plural and gender
+# vowels, and the commonest verb endings (-av, -es, -el, -il, -as, -en, -ena, past -das/-dem/-de).
 _ROMANI_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
         (
+            *("ipen", "ipe", "iben", "ibe", "imos", "imata", "il"),  # žutipe ~ žutil ~ žuto
             *("endar", "estar", "enge", "enca", "ensa", "ende", "eske", "esko", "eski"),
             *("esa", "ehe", "atar", "asa", "ake", "aki", "ako", "ate"),
             *("ja", "jake", "jasa", "jatar", "ore", "ori", "oro", "ora"),

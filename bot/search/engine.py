@@ -29,13 +29,13 @@ from bot.search.vocabulary import SearchVocabulary, load_vocabulary
 Kind = Literal["match", "choices", "greeting", "thanks", "none"]
 
 #: the best topic is a confident match when its score is this many times the second's
-MATCH_RATIO = 1.5
+MATCH_RATIO = 1.4
 #: a "did you mean" alternative must score at least this fraction of the best
 ALTERNATIVE_FRACTION = 0.4
 #: with several plausible matches, show those scoring at least this fraction of the best
 CHOICE_FRACTION = 0.45
 #: below this score nothing counts as found
-MIN_SCORE = 1.0
+MIN_SCORE = 0.75
 #: below this share of the query's words matched, the best topic needs `STRONG_SCORE`
 MIN_COVERAGE = 0.34
 STRONG_SCORE = 4.0
