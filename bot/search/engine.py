@@ -67,13 +67,15 @@ class SmallTalk:
         thanks: Iterable[str] = (),
         fillers: Iterable[str] = (),
     ) -> None:
-        self._phrases: list[tuple[tuple[str, ...], Kind]] = []
+        # first word -> [(phrase, kind)], longest phrase first
+        self._phrases: dict[str, list[tuple[tuple[str, ...], Kind]]] = {}
         for kind, phrases in (("thanks", thanks), ("greeting", greetings)):
             for phrase in phrases:
                 key = tuple(_loose(w) for w in tokenize(phrase))
                 if key:
-                    self._phrases.append((key, kind))  # type: ignore[arg-type]
-        self._phrases.sort(key=lambda item: -len(item[0]))
+                    self._phrases.setdefault(key[0], []).append((key, kind))  # type: ignore[arg-type]
+        for entries in self._phrases.values():
+            entries.sort(key=lambda item: -len(item[0]))
         self._fillers = frozenset(_loose(w) for f in fillers for w in tokenize(f))
 
     @classmethod
@@ -87,7 +89,7 @@ class SmallTalk:
         kinds: set[Kind] = set()
         i = 0
         while i < len(keys):
-            for phrase, kind in self._phrases:
+            for phrase, kind in self._phrases.get(keys[i], ()):
                 if tuple(keys[i : i + len(phrase)]) == phrase:
                     kinds.add(kind)
                     i += len(phrase)

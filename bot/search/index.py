@@ -62,6 +62,10 @@ _MIN_QUERY_PART = 4
 #: words shorter than this must share their first letter with a typo correction
 _FUZZY_SAME_FIRST_BELOW = 8
 _CACHE_LIMIT = 50_000
+#: a question never needs more; a pasted letter must not cost more than a question
+MAX_QUERY_WORDS = 30
+#: longer "words" are pasted links or codes, not words
+MAX_WORD = 40
 
 Pattern = tuple[frozenset[str], ...]
 #: (lang, first term of a member) -> [(terms of each word of the member, concept)]
@@ -312,7 +316,10 @@ class SearchIndex:
     def rank(self, query: str | Sequence[str], limit: int | None = None) -> Ranking:
         """Score every topic for `query` (a text, or words from `normalise.tokenize`)."""
         words = tokenize(query) if isinstance(query, str) else list(query)
-        units = self._units([w for w in words if _useful(w) and not self.is_stopword(w)])
+        meaningful = [
+            w for w in words if _useful(w) and len(w) <= MAX_WORD and not self.is_stopword(w)
+        ]
+        units = self._units(meaningful[:MAX_QUERY_WORDS])
         if not units:
             return _EMPTY
         content_units = sum(1 for _, extra in units if not extra)
@@ -392,7 +399,9 @@ class SearchIndex:
             return cached
         by_lang = self._terms_of(word)
         if not self._known(by_lang):
-            parts = split_compound(word, self._query_is_word, min_part=_MIN_QUERY_PART)
+            parts = split_compound(
+                ascii_fold(word), self._known_words.__contains__, min_part=_MIN_QUERY_PART
+            )
             extra = (
                 [self._terms_of(part, QUERY_PART_WEIGHT) for part in parts]
                 if parts
@@ -416,15 +425,6 @@ class SearchIndex:
         result = (by_lang, alternatives)
         self._word_cache[word] = result
         return result
-
-    def _query_is_word(self, part: str) -> bool:
-        """A piece of an unknown query word: a word of the index itself (any language), not a
-        mere stem that some analyser happens to produce."""
-        return (
-            len(part) >= _MIN_QUERY_PART
-            and ascii_fold(part) in self._known_words
-            and not self.is_stopword(part)
-        )
 
     def _fuzzy(self, word: str) -> LangTerms:
         """Terms of the known words closest to an unknown word, weighted by distance."""

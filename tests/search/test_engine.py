@@ -121,3 +121,13 @@ def test_vocabulary_file(tmp_path: Path) -> None:
 def test_vocabulary_errors(data: object, message: str) -> None:
     with pytest.raises(VocabularyError, match=message):
         parse_vocabulary(data)
+
+
+def test_long_messages_stay_fast(fixture_engine: SearchEngine) -> None:
+    import time
+
+    pasted = " ".join(f"ord{i}x skulder" for i in range(700))[:4096]
+    start = time.perf_counter()
+    result = fixture_engine.search(pasted + " " + "a" * 3000)
+    assert time.perf_counter() - start < 0.5
+    assert result.topic_ids[:1] == ("debt",)
