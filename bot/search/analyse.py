@@ -3,13 +3,14 @@
 - Swedish and Finnish: Snowball stemmers (the maintained `snowballstemmer` package), run on the
   word with å/ä/ö kept, the stem then folded to ASCII; a second term stems the ASCII form, so that
   text typed without å/ä/ö meets text written with them even where the stemmer treats them
-  differently.
+  differently. A light key after stemming joins forms the stemmers keep apart: Swedish -ning/-ing
+  and definite -an/-et (`swedish_key`), Finnish consonant gradation and -ks- stems (`finnish_key`).
 - Romani chib: `romani_normalise` (one canonical spelling) and light suffix stripping of the
-  commonest case and verb endings (Vlax Romani has no maintained stemmer).
+  commonest derivational, case and verb endings (Vlax Romani has no maintained stemmer).
 
 The user's interface language does not tell the language of a query (residents mix Swedish words
-into Romani and type Finnish in the Swedish menu), so queries are analysed with every analyser;
-documents only with the analyser of their own language.
+into Romani and type Finnish in the Swedish menu), so queries are analysed with every analyser
+the word's letters allow; documents only with the analyser of their own language.
 """
 
 from __future__ import annotations
