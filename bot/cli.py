@@ -39,8 +39,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     links.add_argument("--poster", metavar="DIR", type=Path, help="write an A4 page per topic")
     links.add_argument("--pdf", action="store_true", help="also print posters to PDF (Chromium)")
 
+    # These keep their own options; everything after the command name is passed on.
+    for name, text in (
+        ("eval", "search accuracy per language on the evaluation questions"),
+        ("eval-scrubber", "recall and precision of the personal-data scrubber"),
+    ):
+        passthrough = commands.add_parser(name, help=text, add_help=False)
+        passthrough.add_argument("rest", nargs=argparse.REMAINDER)
+
     args = parser.parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "eval": _search_eval,
+        "eval-scrubber": _scrubber_eval,
         "run": _run,
         "chat": _chat,
         "check": _check,
@@ -53,6 +63,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _search_eval(args: argparse.Namespace) -> int:
+    from bot.search.evaluate import main as search_eval
+
+    return search_eval(args.rest)
+
+
+def _scrubber_eval(args: argparse.Namespace) -> int:
+    from bot.privacy.scrubber_eval import main as scrubber_eval
+
+    return scrubber_eval(args.rest)
 
 
 def _settings(require_token: bool = True) -> Settings:
@@ -114,7 +136,9 @@ async def _chat_session(language_code: str) -> None:
                     "Ctrl-D to quit.",
                     flush=True,
                 )
-                await run_terminal(api, user, stdin_lines(), sys.stdout)
+                await run_terminal(
+                    api, user, stdin_lines(), sys.stdout, echo_input=not sys.stdin.isatty()
+                )
 
 
 def _replace(settings: Settings, **changes: object) -> Settings:
