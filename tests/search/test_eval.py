@@ -97,3 +97,20 @@ def test_latency_has_no_gross_regression(real_engine: SearchEngine) -> None:
     queries = [q.q for q in load_questions(EVAL)][:80]
     p50, p99 = measure_latency(real_engine, queries, rounds=2)
     assert p50 <= p99 < 10.0
+
+
+def test_synonym_file_is_valid_and_each_word_has_one_meaning() -> None:
+    from bot.search.normalise import ascii_fold, romani_normalise
+    from bot.search.vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary(CONTENT / "synonyms.yaml")
+    assert vocabulary.groups and vocabulary.greetings and vocabulary.thanks
+    owner: dict[str, int] = {}
+    for g, group in enumerate(vocabulary.groups):
+        assert len(group) >= 2, f"a group needs two members: {group}"
+        for member in group:
+            key = romani_normalise(ascii_fold(member))
+            other = owner.setdefault(key, g)
+            assert other == g, (
+                f"{member!r} is in two groups: {vocabulary.groups[other][:3]}... and {group[:3]}..."
+            )
