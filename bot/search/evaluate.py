@@ -156,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--bench", action="store_true", help="also measure search latency")
     parser.add_argument("--min-top3", type=float, default=TARGET_TOP3)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--"]:  # `python -m bot eval -- --all-misses` passes the separator on
+        argv = argv[1:]
     args = parser.parse_args(argv)
 
     engine = load_engine(args.content)
