@@ -145,7 +145,9 @@ def _is_stop(word: str, stop: frozenset[str]) -> bool:
 
 class SearchIndex:
     """Build with `SearchIndex.build`; then `rank(query)`. Immutable after building apart from
-    its caches, so it can be shared by concurrent handlers."""
+    its caches. Search from one thread at a time (the event loop): the Snowball stemmers keep
+    state while stemming. Building a new index (on /reload) in another thread is fine, it has
+    its own analysers."""
 
     def __init__(
         self,
