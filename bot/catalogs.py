@@ -6,6 +6,7 @@ but through Babel's API, because `pybabel init/update -l rom` fails: CLDR has no
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,7 +87,9 @@ def find_gaps(locale_dir: Path, template: Catalog) -> list[Gap]:
     return gaps
 
 
-def _placeholders(text: str) -> set[str]:
-    import re
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
 
-    return set(re.findall(r"%\((\w+)\)s", text))
+
+def _placeholders(text: str) -> set[str]:
+    """Named placeholders in either style, `%(name)s` or `{name}`: a translation must keep them."""
+    return {"".join(groups) for groups in _PLACEHOLDER.findall(text)}
