@@ -293,8 +293,8 @@ _APARTMENT_ALONE: Final = re.compile(rf"(?<![\w]){_APARTMENT}")
 _Candidate = tuple[int, int, int, str]  # start, end, rank, kind
 
 
-def _plausible_date(year: int | None, month: int, day: int) -> bool:
-    if day > 60:  # samordningsnummer
+def _plausible_date(year: int | None, month: int, day: int, coordination: bool = True) -> bool:
+    if coordination and day > 60:  # samordningsnummer
         day -= 60
     if not 1 <= month <= 12 or day < 1:
         return False
@@ -315,12 +315,15 @@ def _find_personnummer(text: str, out: list[_Candidate]) -> None:
         rank = _RANK_ID_VALID if luhn_valid(ten) else _RANK_ID_INVALID
         out.append((match.start(), match.end(), rank, "personnummer"))
     for match in _HETU.finditer(text):
-        if not _plausible_date(None, int(match.group("mm")), int(match.group("dd"))):
+        if not _plausible_date(None, int(match["mm"]), int(match["dd"]), coordination=False):
             continue
         number = int(match.group("dd") + match.group("mm") + match.group("yy") + match["serial"])
-        valid = _HETU_CHECK[number % 31] == match.group("check")
-        rank = _RANK_ID_VALID if valid else _RANK_ID_INVALID
-        out.append((match.start(), match.end(), rank, "personnummer"))
+        if _HETU_CHECK[number % 31] == match.group("check"):
+            out.append((match.start(), match.end(), _RANK_ID_VALID, "personnummer"))
+        elif match.group("century").isalpha():
+            # "010105A1234" cannot be anything else; but "311299-1234" with a wrong check
+            # character is just a Swedish-looking number whose Swedish date is impossible.
+            out.append((match.start(), match.end(), _RANK_ID_INVALID, "personnummer"))
 
 
 def _find_phones(text: str, out: list[_Candidate]) -> None:
@@ -391,9 +394,10 @@ def _is_street(word: str, abbreviated: bool) -> bool:
     if abbreviated:
         return capitalised and _has_suffix(word, _ABBREVIATED, 4)
     lower = word.lower()
-    if _has_suffix(lower, _STREET_STRONG, 2):
+    # str.endswith with a tuple is a fast first test; _has_suffix then checks the stem length.
+    if lower.endswith(_STREET_STRONG) and _has_suffix(lower, _STREET_STRONG, 2):
         return True
-    return capitalised and _has_suffix(lower, _STREET_WEAK, 2)
+    return capitalised and lower.endswith(_STREET_WEAK) and _has_suffix(lower, _STREET_WEAK, 2)
 
 
 def _word_before(text: str, end: int) -> int:
@@ -443,11 +447,11 @@ def _find_addresses(text: str, lower: str, out: list[_Candidate]) -> None:
         before = number - 1 if number > 0 and text[number - 1] in _SPACES else number
         if before < 1 or not (text[before - 1].isalpha() or text[before - 1] == "."):
             continue
-        tail = _ADDRESS_TAIL.match(text, number)
-        if tail is None:
-            continue
         start = _street_start(text, number)
-        if start is not None:
+        if start is None:
+            continue
+        tail = _ADDRESS_TAIL.match(text, number)
+        if tail is not None:
             out.append((start, tail.end(), _RANK_ADDRESS, "address"))
     if "lgh" in lower or "lägenhet" in lower:
         for match in _APARTMENT_ALONE.finditer(text):
@@ -502,11 +506,7 @@ def find_personal_data(text: str) -> list[Finding]:
     return _resolve(candidates)
 
 
-def scrub(text: str) -> str:
-    """Return ``text`` with every finding of `find_personal_data` replaced by `MARKER`."""
-    findings = find_personal_data(text)
-    if not findings:
-        return text
+def _replace(text: str, findings: list[Finding]) -> str:
     parts: list[str] = []
     position = 0
     for finding in findings:
@@ -515,3 +515,22 @@ def scrub(text: str) -> str:
         position = finding.end
     parts.append(text[position:])
     return "".join(parts)
+
+
+_MAX_ROUNDS: Final = 4
+
+
+def scrub(text: str) -> str:
+    """Return ``text`` with every finding of `find_personal_data` replaced by `MARKER`.
+
+    Removing a span changes what its neighbours look like ("0000000000+1000000": the "+" was
+    inside a number, after scrubbing it starts one), so scrubbing repeats until nothing more is
+    found. In practice a second round finds nothing; the bound only guards against surprises.
+    The result is idempotent: ``scrub(scrub(x)) == scrub(x)``.
+    """
+    for _ in range(_MAX_ROUNDS):
+        findings = find_personal_data(text)
+        if not findings:
+            break
+        text = _replace(text, findings)
+    return text
