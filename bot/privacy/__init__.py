@@ -1,0 +1,1 @@
+"""Privacy: pseudonymous user keys, leak-proof logging and scrubbing of personal data."""
