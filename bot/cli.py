@@ -39,6 +39,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     links.add_argument("--poster", metavar="DIR", type=Path, help="write an A4 page per topic")
     links.add_argument("--pdf", action="store_true", help="also print posters to PDF (Chromium)")
 
+    from bot.bench import add_arguments as add_bench_arguments
+
+    bench = commands.add_parser(
+        "bench", help="search latency, throughput against an echo bot, start-up, memory"
+    )
+    add_bench_arguments(bench)
+
     # These keep their own options; everything after the command name is passed on.
     for name, text in (
         ("eval", "search accuracy per language on the evaluation questions"),
@@ -51,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "eval": _search_eval,
         "eval-scrubber": _scrubber_eval,
+        "bench": _bench,
         "run": _run,
         "chat": _chat,
         "check": _check,
@@ -75,6 +83,12 @@ def _scrubber_eval(args: argparse.Namespace) -> int:
     from bot.privacy.scrubber_eval import main as scrubber_eval
 
     return scrubber_eval(args.rest)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from bot.bench import run
+
+    return run(args)
 
 
 def _settings(require_token: bool = True) -> Settings:
