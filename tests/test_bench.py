@@ -40,6 +40,7 @@ def _round(rate: float, *, cpu_ms: float = 2.0, updates: int = 100) -> RoundResu
         seconds=updates / rate,
         peak_rss_mib=70.0,
         cpu_s=cpu_ms * updates / 1000.0,
+        fake_cpu_s=0.5,
         rejected=0,
         log_problems=0,
     )
@@ -70,6 +71,7 @@ def test_quick_run_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> N
         assert contender["peak_rss_mib"] > 0, name
         # The CPU clock ticks in 10 ms steps: a quick round may take less than one tick.
         assert contender["cpu_ms_per_update"] >= 0, name
+        assert contender["fake_cpu_ms_per_update"] >= 0, name
         assert contender["problems"] == 0, name
         [only_round] = contender["rounds"]
         assert only_round["updates"] == updates
