@@ -122,7 +122,6 @@ def topic_screen(
     content_lang: Lang | None = None,
     municipality: str | None = None,
     can_change_municipality: bool = False,
-    alternatives: Sequence[str] = (),
 ) -> Screen:
     """A topic's text in `content_lang` (default: the user's); buttons in the user's language."""
     shown_lang = content_lang or ui_lang
@@ -147,8 +146,6 @@ def topic_screen(
     if can_change_municipality and topic_id in library.local_topics:
         change = button("📍 " + t._("Change municipality"), cb.AskMunicipality(topic_id))
         keyboard = ((change,), *keyboard)
-    if alternatives:
-        keyboard = (*_did_you_mean(t, library, ui_lang, alternatives), *keyboard)
     return Screen(tuple(pack(blocks)), keyboard)
 
 
@@ -167,6 +164,32 @@ def _did_you_mean(
 
 
 # --- answers to typed questions -----------------------------------------------------------------
+
+
+def topic_preview(
+    t: Translator,
+    library: Library,
+    topic_id: str,
+    *,
+    ui_lang: Lang,
+    alternatives: Sequence[str] = (),
+) -> Screen:
+    """The short answer to a typed question: title and summary, one tap from the whole topic.
+
+    A phone screen shows it at once, and a wrong guess costs the reader little.
+    """
+    topic = library.topic(ui_lang, topic_id)
+    blocks = [bold(topic.title)]
+    notice = _notice(t, topic, ui_lang)
+    if notice:
+        blocks.append(italic(notice))
+    blocks.append(escape(topic.summary))
+    rows: list[tuple[Button, ...]] = [
+        (button("📖 " + t._("Read more"), cb.OpenTopic(topic_id)),),
+        *_did_you_mean(t, library, ui_lang, alternatives),
+        _menu_row(t),
+    ]
+    return Screen(tuple(pack(blocks)), tuple(rows))
 
 
 def search_choices(t: Translator, library: Library, lang: Lang, topic_ids: Sequence[str]) -> Screen:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 from telegram import Update
 
@@ -38,7 +37,6 @@ async def open_topic(
     preference: Preference,
     content_lang: Lang | None = None,
     edit: bool = True,
-    alternatives: Sequence[str] = (),
 ) -> None:
     services = context.services
     t = translator(services, ui_lang)
@@ -58,7 +56,6 @@ async def open_topic(
         content_lang=content_lang,
         municipality=municipality,
         can_change_municipality=len(offered) > 1,
-        alternatives=alternatives,
     )
     services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
     await show(update, context, screen, edit=edit)

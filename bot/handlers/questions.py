@@ -9,7 +9,6 @@ from telegram import Update
 from bot import views
 from bot.feedback.store import count_search_miss, save_unanswered
 from bot.handlers.common import Visitor, show, translator
-from bot.handlers.navigation import open_topic
 from bot.services import BotContext
 
 #: The last unanswered question per user, held in memory only (PTB's user_data is not persisted),
@@ -26,15 +25,11 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
     result = services.search.search(message.text)
     if result.kind == "match":
         best, *others = result.topic_ids
-        await open_topic(
-            update,
-            context,
-            best,
-            ui_lang=who.lang,
-            preference=who.preference,
-            alternatives=others[:2],
-            edit=False,
+        screen = views.topic_preview(
+            t, services.library, best, ui_lang=who.lang, alternatives=others[:2]
         )
+        services.db.count_topic_view(best, who.lang, services.today())
+        await show(update, context, screen)
     elif result.kind == "choices":
         await show(
             update, context, views.search_choices(t, services.library, who.lang, result.topic_ids)
