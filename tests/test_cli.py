@@ -1,0 +1,47 @@
+"""The commands an operator types, run as they would be: in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from bot.config import REPO_ROOT
+
+
+def _run(
+    *args: str, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env={**clean, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_run_without_token_says_so_in_one_line() -> None:
+    result = _run("run")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_chat_transcript_from_the_readme() -> None:
+    result = _run("chat", stdin="/start\n2\n1\n")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "[1] Svenska" in out and "[2] Romani chib" in out and "[3] Suomi" in out
+    assert "Baro menu" in out  # pressing 2 chose Romani chib and showed its menu
+    assert "Traceback" not in result.stderr
+
+
+def test_check_passes_on_the_shipped_content() -> None:
+    result = _run("check")
+    assert result.returncode == 0, result.stdout[-2000:]
+    assert "content is ready" in result.stdout
