@@ -38,6 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     links.add_argument("--qr", metavar="DIR", type=Path, help="write an SVG and a PNG per link")
     links.add_argument("--poster", metavar="DIR", type=Path, help="write an A4 page per topic")
     links.add_argument("--pdf", action="store_true", help="also print posters to PDF (Chromium)")
+    export = commands.add_parser("export", help="anonymous feedback and counts for staff")
+    export.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
+    export.add_argument("--out", metavar="PATH", type=Path, help="file, or directory for csv")
+    report = commands.add_parser("report", help="staff report: one HTML file with charts")
+    report.add_argument("--out", metavar="PATH", type=Path, default=Path("report.html"))
+    for staff_command in (export, report):
+        staff_command.add_argument("--since", metavar="YYYY-MM-DD", help="first day (its week)")
+        staff_command.add_argument("--until", metavar="YYYY-MM-DD", help="last day (its week)")
 
     from bot.bench import add_arguments as add_bench_arguments
 
@@ -65,6 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "i18n": _i18n,
         "backup": _backup,
         "links": _links,
+        "export": _export,
+        "report": _report,
     }
     try:
         return handlers[args.command](args)
@@ -230,6 +240,61 @@ def _links(args: argparse.Namespace) -> int:
             else:
                 print("no Chromium found: PDFs skipped, print the HTML pages instead")
     return 0
+
+
+# --- staff exports ------------------------------------------------------------------------------
+
+
+def _export(args: argparse.Namespace) -> int:
+    from bot.exports.command import CommandError, run_export
+
+    settings = _settings(require_token=False)
+    try:
+        print(
+            run_export(
+                settings.database_path,
+                fmt=args.format,
+                since=args.since,
+                until=args.until,
+                out=args.out,
+                municipality_names=_municipality_names(settings),
+            )
+        )
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from bot.exports.command import CommandError, run_report
+
+    settings = _settings(require_token=False)
+    try:
+        print(
+            run_report(
+                settings.database_path,
+                since=args.since,
+                until=args.until,
+                out=args.out,
+                municipality_names=_municipality_names(settings),
+            )
+        )
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _municipality_names(settings: Settings) -> dict[str, str]:
+    """Municipality names from the content, or none (ids are shown) if it does not load."""
+    from bot.content import ContentError, load_library
+
+    try:
+        library = load_library(settings.content_dir)
+    except ContentError:
+        return {}
+    return {m.id: m.name for m in library.municipalities}
 
 
 # --- backup -------------------------------------------------------------------------------------
