@@ -58,8 +58,22 @@ class Session:
     started: float
 
 
+class PatternButton(CallbackQueryHandler[BotContext, object]):
+    """A CallbackQueryHandler that applies its pattern to queries without data, too.
+
+    PTB lets a query with no (or empty) data through any pattern, so a forged empty press would
+    otherwise start the survey or count as an answer; such a query goes on to the other handlers.
+    """
+
+    def check_update(self, update: object) -> bool | object | None:
+        query = update.callback_query if isinstance(update, Update) else None
+        if query is not None and not query.data:
+            return False
+        return super().check_update(update)
+
+
 def conversation() -> ConversationHandler[BotContext]:
-    buttons = CallbackQueryHandler(on_button, pattern=survey.CALLBACK_PATTERN)
+    buttons = PatternButton(on_button, pattern=survey.CALLBACK_PATTERN)
     remind = MessageHandler(TYPED_TEXT, use_buttons)
     states: dict[object, list[object]] = {
         step.value: [buttons, remind] for step in Step if step is not Step.COMMENT
@@ -68,7 +82,7 @@ def conversation() -> ConversationHandler[BotContext]:
     return ConversationHandler(
         entry_points=[
             CommandHandler("feedback", start, filters=PRIVATE_MESSAGE),
-            CallbackQueryHandler(start, pattern=r"^fb$"),
+            PatternButton(start, pattern=r"^fb$"),
         ],
         states=states,  # type: ignore[arg-type]
         fallbacks=[
