@@ -11,6 +11,7 @@ from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
+from telegram.error import Forbidden
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -116,6 +117,10 @@ def register_handlers(application: BotApplication) -> None:
 async def _on_error(update: object, context: BotContext) -> None:
     # The exception text may quote a request, never the person: log its type and message only.
     error = context.error
+    if isinstance(error, Forbidden):
+        # The person blocked the bot or deleted their account: routine, nothing to alert on.
+        log.info("update not answered: %s: %s", type(error).__name__, error)
+        return
     log.error("update failed: %s: %s", type(error).__name__, error)
 
 
