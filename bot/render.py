@@ -40,11 +40,14 @@ def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     """Join self-contained HTML blocks with blank lines into as few messages as fit the limit.
 
     Each block must be balanced HTML on its own, so no cut ever falls inside a tag. A block that
-    is too long by itself is cut at line breaks, then spaces, after its tags are removed.
+    is too long by itself is cut at line breaks, then spaces, after its tags are removed. A block
+    with nothing visible is left out: a message of only tags or spaces is refused by Telegram.
     """
     messages: list[str] = []
     current = ""
     for block in blocks:
+        if not html.unescape(_TAG.sub("", block)).strip():
+            continue
         for piece in _fit(block, limit):
             candidate = f"{current}\n\n{piece}" if current else piece
             if visible_len(candidate) <= limit:
@@ -64,7 +67,10 @@ def _fit(block: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for word in re.split(r"(\s+)", plain):
-        while utf16_len(word) > limit:  # an unbroken run longer than a message
+        if utf16_len(word) > limit:  # an unbroken run longer than a message
+            pieces.append(current)  # what came before it goes first
+            current = ""
+        while utf16_len(word) > limit:
             pieces.append(word[: limit // 2])
             word = word[limit // 2 :]
         if utf16_len(current + word) > limit:
