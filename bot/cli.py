@@ -54,6 +54,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_bench_arguments(bench)
 
+    from bot.durability import add_arguments as add_durability_arguments
+
+    durability = commands.add_parser(
+        "durability", help="SIGKILL the bot while feedback is sent: is anything acknowledged lost?"
+    )
+    add_durability_arguments(durability)
+
     # These keep their own options; everything after the command name is passed on.
     for name, text in (
         ("eval", "search accuracy per language on the evaluation questions"),
@@ -67,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "eval": _search_eval,
         "eval-scrubber": _scrubber_eval,
         "bench": _bench,
+        "durability": _durability,
         "run": _run,
         "chat": _chat,
         "check": _check,
@@ -97,6 +105,12 @@ def _scrubber_eval(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     from bot.bench import run
+
+    return run(args)
+
+
+def _durability(args: argparse.Namespace) -> int:
+    from bot.durability import run
 
     return run(args)
 
