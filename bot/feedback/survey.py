@@ -413,9 +413,8 @@ def thanks_screen(t: Translator, retention_months: int) -> Screen:
             "",
             escape(
                 t._(
-                    "Municipality staff read summaries of all feedback and use them to make "
-                    "services better. Nobody can see who wrote what, so you will not get an "
-                    "answer."
+                    "Municipality staff read the feedback, without knowing who sent it, and use "
+                    "it to make services better. That is why you will not get an answer."
                 )
             ),
             escape(
