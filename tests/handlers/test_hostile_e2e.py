@@ -663,14 +663,16 @@ def _feedback_with(h: Harness, word: str) -> int:
 @kind("survey-comment-injection-is-escaped")
 async def _survey_injection(h: Harness) -> None:
     user, _ = await _sv_user(h)
-    confirm = await _survey_to_confirmation(h, user, "inj1 " + INJECTION)
+    confirm = await _survey_to_confirmation(h, user, f"inj1 {INJECTION} ring 070-123 45 67")
     _fits(confirm)
+    assert "[borttaget]" in confirm.plain and "123 45 67" not in confirm.plain  # scrubbed
     for piece in ("<b>fet</b>", "</i>", "&amp;", "{{7*7}}", "${jndi:ldap://x}", "%s%n", "%(x)s"):
         assert piece in confirm.plain, piece  # shown literally, not interpreted
     assert [e for e in confirm.entities if e["type"] not in {"bold"}] == []
     thanks = await h.tap(user, confirm, "Skicka")
     assert "Tack" in thanks.plain
     assert _feedback_with(h, "{{7*7}}") == 1
+    assert _feedback_with(h, "123 45 67") == 0
 
 
 @kind("survey-comment-control-and-bidi-characters")
