@@ -119,10 +119,11 @@ def _e(text: object) -> str:
 
 
 def _cards(data: ExportData) -> str:
+    # No card for the number of unanswered questions: with the "times asked" of each question
+    # it would let a reader work out the hidden small counts (each is at least 1).
     cards = [
         ("Submissions", data.submission_count),
         ("With a comment", _shown_count(sum(1 for s in data.submissions if s.comment), data)),
-        ("Unanswered questions", _shown_count(len(data.unanswered), data)),
     ]
     body = "".join(f'<div class="card"><b>{_e(v)}</b>{_e(k)}</div>' for k, v in cards)
     return f'<section class="cards">{body}</section>'

@@ -94,6 +94,9 @@ def test_sections_and_figures(export_data: ExportData) -> None:
     assert WEEK_COLOUR in document
     assert all(colour in document for colour in RATING_COLOURS[2:])
     assert f"<b>{len(export_data.submissions)}</b>Submissions" in document
+    cards = document.split('<section class="cards">')[1].split("</section>")[0]
+    # No total of unanswered questions: with each question's count it would undo the "<5"s.
+    assert re.findall(r"</b>([^<]+)</div>", cards) == ["Submissions", "With a comment"]
     assert "Hur söker jag bostad?" in document
 
 
