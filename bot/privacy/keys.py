@@ -28,7 +28,7 @@ def load_or_create_secret(data_dir: Path, configured: bytes | None = None) -> by
         if len(secret) < 32:
             raise ValueError(
                 f"{path} is corrupt: delete it only if you accept losing all preferences"
-            )
+            ) from None
         return secret
     with os.fdopen(fd, "wb") as handle:
         secret = secrets.token_hex(32).encode()
