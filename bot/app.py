@@ -25,7 +25,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.content import load_library
 from bot.feedback.store import purge_old_comments
-from bot.handlers import feedback, info, messages, navigation, start
+from bot.handlers import feedback, info, messages, navigation, staff, start
 from bot.i18n import N_, load_translators
 from bot.privacy.keys import UserKeys, load_or_create_secret
 from bot.services import BotApplication, BotContext, Services
@@ -100,6 +100,8 @@ def register_handlers(application: BotApplication) -> None:
         "help": info.help_command,
         "privacy": info.privacy_command,
         "forget": info.forget,
+        "export": staff.export_command,
+        "report": staff.report_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE))
