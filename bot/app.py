@@ -7,7 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
@@ -19,17 +19,21 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
+from bot.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.config import Settings
 from bot.content import load_library
 from bot.feedback.store import purge_old_comments
-from bot.handlers import feedback, info, messages, navigation, staff, start
+from bot.handlers import feedback, guard, info, messages, navigation, staff, staff_reload, start
 from bot.i18n import N_, load_translators
 from bot.privacy.keys import UserKeys, load_or_create_secret
+from bot.ratelimit import ChatRateLimiter, RateLimits
 from bot.services import BotApplication, BotContext, Services
 from bot.storage import Database
+from bot.webhook import ALLOWED_UPDATES, webhook_config
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +53,8 @@ COMMAND_LANGUAGES = ("sv", "fi")
 PRIVATE = filters.ChatType.PRIVATE
 #: Only new messages: edits of old messages are ignored so a command never runs twice.
 NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
+#: Outgoing limits in production and in the end-to-end tests (see bot/ratelimit.py).
+RATE_LIMITS = RateLimits()
 
 
 async def create_services(settings: Settings) -> Services:
@@ -68,7 +74,14 @@ async def create_services(settings: Settings) -> Services:
     )
 
 
-def build_application(services: Services) -> BotApplication:
+def build_application(
+    services: Services,
+    *,
+    workers: int = DEFAULT_WORKERS,
+    rate_limits: RateLimits | None = RATE_LIMITS,
+) -> BotApplication:
+    """`workers`: updates processed at once, one user's in order (bot/concurrency.py);
+    `rate_limits`: outgoing throttling, None for none (benchmarks only)."""
     settings = services.settings
     builder = (
         ApplicationBuilder()
@@ -84,7 +97,12 @@ def build_application(services: Services) -> BotApplication:
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(
+            PerUserUpdateProcessor(workers, screen=guard.flood_gate(services).screen)
+        )
     )
+    if rate_limits is not None:
+        builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     register_handlers(application)
@@ -92,6 +110,9 @@ def build_application(services: Services) -> BotApplication:
 
 
 def register_handlers(application: BotApplication) -> None:
+    # Group -1 runs first: flood-controlled updates stop there (ApplicationHandlerStop).
+    gate = guard.flood_gate(application.bot_data["services"])
+    application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
     commands = {
         "start": start.start,
@@ -105,6 +126,9 @@ def register_handlers(application: BotApplication) -> None:
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE))
+    application.add_handler(
+        CommandHandler("reload", staff_reload.reload_command, filters=NEW_PRIVATE_MESSAGE)
+    )
     application.add_handler(CallbackQueryHandler(navigation.on_button))
     application.add_handler(
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND, messages.free_text)
@@ -149,6 +173,7 @@ async def _post_shutdown(application: BotApplication) -> None:
             await task
     services: Services = application.bot_data["services"]
     await services.db.close()
+    log.info("counters flushed, database closed")
 
 
 async def _housekeeping(services: Services, interval: float = 300.0) -> None:
@@ -169,21 +194,40 @@ async def _housekeeping(services: Services, interval: float = 300.0) -> None:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    settings: Settings, *, poll_timeout: float = 1.0, **build_options: Any
+    settings: Settings,
+    *,
+    mode: Literal["polling", "webhook"] = "polling",
+    poll_timeout: float = 1.0,
+    **build_options: Any,
 ) -> AsyncIterator[BotApplication]:
-    """Run the real Application with polling until the block exits: for `chat`, tests, benchmarks.
+    """Run the real Application until the block exits: for `run`, `chat`, tests, benchmarks.
 
-    This does by hand what `run_polling` does, minus signal handling, so callers keep the loop.
+    This does by hand what `run_polling`/`run_webhook` do, minus signal handling, so callers keep
+    the loop. "webhook" listens on BOT_WEBHOOK_LISTEN:BOT_WEBHOOK_PORT and registers
+    BOT_WEBHOOK_URL with the secret token (settings checked first, see bot/webhook.py).
+    Leaving the block stops fetching, finishes every update already received, then closes the
+    database (counters flushed).
     """
+    hook = webhook_config(settings) if mode == "webhook" else None
     services = await create_services(settings)
     application = build_application(services, **build_options)
     async with application:
         await _post_init(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
+        if hook is None:
+            await application.updater.start_polling(
+                poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
+            )
+        else:
+            await application.updater.start_webhook(
+                listen=hook.listen,
+                port=hook.port,
+                url_path=hook.url_path,
+                webhook_url=hook.url,
+                secret_token=hook.secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
         try:
             yield application
         finally:

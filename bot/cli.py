@@ -6,11 +6,13 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -21,7 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    commands.add_parser("run", help="run the bot for real (long polling)")
+    run = commands.add_parser("run", help="run the bot for real (long polling, or --webhook)")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates by webhook behind a reverse proxy: listen on BOT_WEBHOOK_LISTEN:"
+        "BOT_WEBHOOK_PORT, register BOT_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET",
+    )
     chat = commands.add_parser("chat", help="talk to the bot in this terminal, no Telegram needed")
     chat.add_argument("--language-code", default="sv", help="the fake Telegram client's language")
     commands.add_parser("check", help="validate content and catalogs, print a status table")
@@ -126,22 +134,98 @@ def _run(args: argparse.Namespace) -> int:
     from bot.privacy.logs import configure_logging
 
     settings = _settings()
+    mode: Literal["polling", "webhook"] = "webhook" if args.webhook else "polling"
+    if mode == "webhook":
+        from bot.webhook import webhook_config
+
+        webhook_config(settings)  # ConfigError: one line on stderr, exit code 2, nothing started
     configure_logging(settings.log_level, settings.token)
-    asyncio.run(_serve(settings))
+    guard_library_logs()
+    asyncio.run(_serve(settings, mode))
     return 0
 
 
-async def _serve(settings: Settings) -> None:
+#: Where python-telegram-bot and tornado put a whole update (names, message text) in a log line.
+_UPDATE_CONTENT = re.compile(
+    r"(Received data was|Webhook received data:|Processing update|Dropping pending update:)"
+    r"[^\n]*"
+)
+
+
+class _WithoutUpdateContent(logging.Filter):
+    """Cut update content out of library log lines: PTB logs whole updates when it cannot parse
+    one (CRITICAL) and for every update at DEBUG; names and messages must not reach the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(("telegram", "tornado")):
+            message = record.getMessage()
+            cleaned = _UPDATE_CONTENT.sub(r"\1 [update content not logged]", message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return True
+
+
+def guard_library_logs() -> None:
+    """python-telegram-bot and tornado stay at INFO or above whatever BOT_LOG_LEVEL says (their
+    DEBUG lines carry whole updates), and update content is cut from their lines at any level.
+    Python warnings become log lines too (one line each, level WARNING)."""
+    import warnings
+
+    from telegram.warnings import PTBUserWarning
+
+    # Expected: the feedback survey's ConversationHandler tracks buttons per chat on purpose.
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+    logging.captureWarnings(True)
+    root = logging.getLogger()
+    for name in ("telegram", "tornado"):
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
+    for handler in root.handlers:
+        handler.addFilter(_WithoutUpdateContent())
+
+
+async def _serve(settings: Settings, mode: Literal["polling", "webhook"] = "polling") -> None:
+    """Run until SIGTERM or SIGINT, then finish the updates in hand and close the database.
+    SIGHUP reloads content and catalogs (like /reload) and logs the result."""
     from bot.app import running_bot
+    from bot.reload import reload_content_async
+    from bot.services import Services
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    reloads: set[asyncio.Task[object]] = set()
+
+    def on_stop(signum: signal.Signals) -> None:
+        if not stop.is_set():
+            log.info("%s received: stopping, finishing updates in hand", signum.name)
+        stop.set()
+
     for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    async with running_bot(settings, poll_timeout=30):
-        log.info("bot started: polling")
+        loop.add_signal_handler(signum, on_stop, signum)
+    async with running_bot(settings, mode=mode, poll_timeout=30) as application:
+        services: Services = application.bot_data["services"]
+
+        def on_hangup() -> None:
+            if reloads:
+                log.info("SIGHUP received: a reload is already running")
+                return
+            log.info("SIGHUP received: reloading content")
+            task: asyncio.Task[object] = loop.create_task(reload_content_async(services))
+            reloads.add(task)
+            task.add_done_callback(reloads.discard)
+
+        loop.add_signal_handler(signal.SIGHUP, on_hangup)
+        if mode == "webhook":
+            log.info(
+                "bot started: webhook on %s:%d",
+                settings.webhook_listen,
+                settings.webhook_port,
+            )
+        else:
+            log.info("bot started: polling")
         await stop.wait()
-        log.info("stopping: finishing updates in hand")
+        loop.remove_signal_handler(signal.SIGHUP)
+        for task in list(reloads):
+            await asyncio.gather(task, return_exceptions=True)
     log.info("stopped cleanly")
 
 
