@@ -384,8 +384,9 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
         bold(t._("Who can see it")),
         escape(
             t._(
-                "Municipality staff see only summaries of feedback. Groups smaller than five are "
-                "hidden, so nobody can tell who answered."
+                "Municipality staff see feedback without any id: comments with names and numbers "
+                "removed, and summaries where groups smaller than five are hidden, so nobody can "
+                "tell who answered."
             )
         ),
         escape(

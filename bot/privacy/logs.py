@@ -58,3 +58,7 @@ def configure_logging(
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # At DEBUG python-telegram-bot logs conversation keys, which are chat and user ids: never
+    # let the library below INFO, whatever BOT_LOG_LEVEL says.
+    telegram_level = max(logging.getLevelName(level), logging.INFO)
+    logging.getLogger("telegram").setLevel(telegram_level)

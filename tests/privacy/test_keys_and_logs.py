@@ -42,3 +42,10 @@ def test_token_never_reaches_the_log() -> None:
     assert output.count("[token]") >= 2
     assert "HTTP Request" not in output  # httpx is held at WARNING
     assert all(line.startswith("ts=") for line in output.splitlines() if "level=" in line)
+
+
+def test_library_debug_logs_stay_off_even_at_debug_level() -> None:
+    # python-telegram-bot logs conversation keys (chat and user ids) at DEBUG.
+    configure_logging("DEBUG", None, io.StringIO())
+    assert not logging.getLogger("telegram.ext.ConversationHandler").isEnabledFor(logging.DEBUG)
+    assert logging.getLogger("bot").isEnabledFor(logging.DEBUG)
