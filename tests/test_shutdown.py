@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sqlite3
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -53,7 +54,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
         yield fake
 
 
-async def _start(api: FakeBotApi, tmp_path: Path, **env: str) -> BotProcess:
+async def _start(api: FakeBotApi, tmp_path: Path, run_args: str = "", **env: str) -> BotProcess:
     data_dir = tmp_path / "data"
     log_path = tmp_path / "bot.log"
     environment = {
@@ -71,6 +72,7 @@ async def _start(api: FakeBotApi, tmp_path: Path, **env: str) -> BotProcess:
             "-m",
             "bot",
             "run",
+            *run_args.split(),
             cwd=REPO_ROOT,
             env=environment,
             stdout=log_file,
@@ -79,7 +81,9 @@ async def _start(api: FakeBotApi, tmp_path: Path, **env: str) -> BotProcess:
     bot = BotProcess(process, log_path, data_dir)
     try:
         await bot.wait_for_log("bot started", seconds=STARTUP_TIMEOUT)
-        await _until(lambda: api.last_get_updates is not None, 10, "first getUpdates")
+        await _until(
+            lambda: api.last_get_updates is not None or bool(api.webhook_url), 10, "first fetch"
+        )
     except BaseException:
         process.kill()
         await process.wait()
@@ -166,6 +170,29 @@ async def test_sighup_reloads_content_and_refuses_a_broken_change(
     reply = await api.wait_for_message(person.chat_id, timeout=20)
     assert reply.plain
     assert await _stop(bot) == 0
+
+
+async def test_webhook_mode_as_a_process(api: FakeBotApi, tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    bot = await _start(
+        api,
+        tmp_path,
+        BOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/telegram",
+        BOT_WEBHOOK_PORT=str(port),
+        TELEGRAM_WEBHOOK_SECRET="process_secret-1",
+        run_args="--webhook",
+    )
+    assert api.webhook_url == f"http://127.0.0.1:{port}/telegram"
+    assert "bot started: webhook on 127.0.0.1:" in bot.log
+    assert "process_secret-1" not in bot.log
+    person = api.new_user()
+    api.send_text(person, "/start")
+    greeting = await api.wait_for_message(person.chat_id, timeout=20)
+    assert greeting.button_texts == ["Svenska", "Romani chib", "Suomi"]
+    assert await _stop(bot) == 0
+    assert "stopped cleanly" in bot.log
 
 
 async def test_webhook_settings_are_checked_before_anything_starts(tmp_path: Path) -> None:
