@@ -6,12 +6,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, Literal
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -25,12 +25,15 @@ from telegram.ext import (
 
 from bot.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.config import Settings
-from bot.content import load_library
+from bot.content import Library, load_library
 from bot.feedback.store import purge_old_comments
 from bot.handlers import feedback, guard, info, messages, navigation, staff, staff_reload, start
 from bot.i18n import N_, load_translators
 from bot.privacy.keys import UserKeys, load_or_create_secret
 from bot.ratelimit import ChatRateLimiter, RateLimits
+from bot.reload import ON_RELOAD, Commit
+from bot.search.engine import SearchEngine
+from bot.search.vocabulary import load_vocabulary
 from bot.services import BotApplication, BotContext, Services
 from bot.storage import Database
 from bot.webhook import ALLOWED_UPDATES, webhook_config
@@ -71,7 +74,13 @@ async def create_services(settings: Settings) -> Services:
         translators=translators,
         db=db,
         keys=UserKeys(secret),
+        search=build_search(library, settings),
     )
+
+
+def build_search(library: Library, settings: Settings) -> SearchEngine:
+    vocabulary = load_vocabulary(settings.content_dir / "synonyms.yaml")
+    return SearchEngine.from_content(library.topics.values(), vocabulary)
 
 
 def build_application(
@@ -105,8 +114,23 @@ def build_application(
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
+    services.extras.setdefault(ON_RELOAD, []).append(_reload_search(services))
     register_handlers(application)
     return application
+
+
+def _reload_search(services: Services) -> Callable[[Library], Commit]:
+    """/reload hook: build the new search index off the loop, swap it with the library."""
+
+    def prepare(library: Library) -> Commit:
+        engine = build_search(library, services.settings)
+
+        def commit() -> None:
+            services.search = engine
+
+        return commit
+
+    return prepare
 
 
 def register_handlers(application: BotApplication) -> None:
@@ -146,6 +170,10 @@ async def _on_error(update: object, context: BotContext) -> None:
     if isinstance(error, Forbidden):
         # The person blocked the bot or deleted their account: routine, nothing to alert on.
         log.info("update not answered: %s: %s", type(error).__name__, error)
+        return
+    if isinstance(error, BadRequest) and "query is too old" in str(error).lower():
+        # After a restart Telegram redelivers presses the old process had already answered.
+        log.warning("update not answered: %s: %s", type(error).__name__, error)
         return
     log.error("update failed: %s: %s", type(error).__name__, error)
 

@@ -69,18 +69,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_durability_arguments(durability)
 
-    # These keep their own options; everything after the command name is passed on.
-    for name, text in (
-        ("eval", "search accuracy per language on the evaluation questions"),
-        ("eval-scrubber", "recall and precision of the personal-data scrubber"),
-    ):
-        passthrough = commands.add_parser(name, help=text, add_help=False)
-        passthrough.add_argument("rest", nargs=argparse.REMAINDER)
+    # These keep their own options: everything after the command name is passed on unparsed.
+    passthrough = {"eval": _search_eval, "eval-scrubber": _scrubber_eval}
+    commands.add_parser("eval", help="search accuracy per language on the evaluation questions")
+    commands.add_parser("eval-scrubber", help="recall and precision of the personal-data scrubber")
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in passthrough:
+        return passthrough[arguments[0]](arguments[1:])
 
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "eval": _search_eval,
-        "eval-scrubber": _scrubber_eval,
         "bench": _bench,
         "durability": _durability,
         "run": _run,
@@ -99,16 +97,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-def _search_eval(args: argparse.Namespace) -> int:
+def _search_eval(argv: list[str]) -> int:
     from bot.search.evaluate import main as search_eval
 
-    return search_eval(args.rest)
+    return search_eval(argv)
 
 
-def _scrubber_eval(args: argparse.Namespace) -> int:
+def _scrubber_eval(argv: list[str]) -> int:
     from bot.privacy.scrubber_eval import main as scrubber_eval
 
-    return scrubber_eval(args.rest)
+    return scrubber_eval(argv)
 
 
 def _bench(args: argparse.Namespace) -> int:
