@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from bot.catalogs import extract, find_gaps
 from bot.content.loader import Problem, load_library_with_problems
 from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Topic
@@ -85,6 +87,7 @@ def check(
     report = Report(library)
     report.errors.extend(p for p in problems if p.severity == "error")
     report.warnings.extend(p for p in problems if p.severity != "error")
+    report.errors.extend(_vocabulary_problems(content_dir / "synonyms.yaml"))
     gaps = find_gaps(locale_dir, extract())
     report.errors.extend(Problem(locale_dir, 1, f"UI string: {gap}") for gap in gaps)
     if library is None:
@@ -113,6 +116,19 @@ def check(
                     _stale(path, source.url, source.checked, max_source_age_days)
                 )
     return report
+
+
+def _vocabulary_problems(path: Path) -> list[Problem]:
+    """The search vocabulary is content too: editors change it, so check it with the rest."""
+    from bot.search.vocabulary import VocabularyError, load_vocabulary
+
+    if not path.exists():
+        return []
+    try:
+        load_vocabulary(path)
+    except (VocabularyError, yaml.YAMLError) as exc:
+        return [Problem(path, 1, str(exc))]
+    return []
 
 
 def _stale_sources(path: Path, topic: Topic, today: dt.date, max_age: int) -> list[Problem]:

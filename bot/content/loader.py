@@ -410,19 +410,6 @@ def _structure(
     return sections, aliases, local
 
 
-def _synonyms(root: _Node, reader: _Reader) -> tuple[tuple[str, ...], ...]:
-    """Synonym groups for search. The search package owns the finer structure of this file."""
-    if not isinstance(root.value, dict):
-        reader.error(root.line, "synonyms.yaml: expected a mapping")
-        return ()
-    groups_node = root.value.get("groups")
-    return tuple(
-        group
-        for i, node in enumerate(reader.items(groups_node, "groups"))
-        if (group := reader.texts(node, f"groups[{i}]"))
-    )
-
-
 def _read(path: Path, problems: list[Problem], build: Callable[[_Node, _Reader], Any]) -> Any:
     root = _parse(path, problems)
     if root is None:
@@ -468,11 +455,6 @@ def load_library_with_problems(content_dir: Path) -> tuple[Library | None, list[
     if municipalities_path.exists():
         municipalities = _read(municipalities_path, problems, _municipalities) or []
 
-    synonyms: tuple[tuple[str, ...], ...] = ()
-    synonyms_path = content_dir / "synonyms.yaml"
-    if synonyms_path.exists():
-        synonyms = _read(synonyms_path, problems, _synonyms) or ()
-
     # A translation without sources of its own inherits the Swedish ones: one place to update.
     for (lang, topic_id), topic in list(topics.items()):
         swedish = topics.get((REFERENCE_LANGUAGE, topic_id))
@@ -486,7 +468,6 @@ def load_library_with_problems(content_dir: Path) -> tuple[Library | None, list[
         local_topics=local_topics,
         places=tuple(places),
         municipalities=tuple(municipalities),
-        synonyms=synonyms,
     )
     problems.extend(_cross_references(content_dir, library))
     return library, problems

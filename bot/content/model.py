@@ -115,7 +115,6 @@ class Library:
     local_topics: dict[str, tuple[str, ...]]
     places: tuple[Place, ...]
     municipalities: tuple[Municipality, ...]
-    synonyms: tuple[tuple[str, ...], ...] = ()
 
     @property
     def topic_ids(self) -> tuple[str, ...]:

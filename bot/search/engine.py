@@ -17,7 +17,7 @@ Kinds:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -134,8 +134,6 @@ def load_engine(content_dir: Path) -> SearchEngine:
 
     library = load_library(content_dir)
     vocabulary = load_vocabulary(content_dir / "synonyms.yaml")
-    if not vocabulary.groups and library.synonyms:
-        vocabulary = replace(vocabulary, groups=library.synonyms)
     return SearchEngine.from_content(library.topics.values(), vocabulary)
 
 

@@ -1,6 +1,5 @@
 """The editable search vocabulary in `content/synonyms.yaml`: synonym groups, small talk and stop
-words. The content loader reads `groups` into `Library.synonyms`; this module reads the whole file
-(the search package owns its finer structure)."""
+words. This module is the file's only reader; `python -m bot check` validates it through here."""
 
 from __future__ import annotations
 

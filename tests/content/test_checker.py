@@ -116,3 +116,10 @@ def test_lix_of_known_texts() -> None:
     assert lix(["Förvaltningsrätten överprövar socialnämndens beslut."]) == 4 + 100 * 3 / 4
     # A list item without a full stop still ends a sentence: 5 words / 2 + 100 * 1 long / 5.
     assert lix(["Ring kommunen", "Ta med papper"]) == 2.5 + 20.0
+
+
+def test_broken_search_vocabulary(content_copy: Path) -> None:
+    path = content_copy / "synonyms.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    ok, text = _report_lines(content_copy)
+    assert not ok and "synonyms.yaml" in text and "unknown keys" in text
