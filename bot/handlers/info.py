@@ -35,6 +35,4 @@ async def forget(update: Update, context: BotContext) -> None:
     had_data = await services.db.forget(who.key)
     if context.user_data:
         context.user_data.clear()  # in-memory only, but /forget means everything
-    for hook in services.extras.get("forget_hooks", ()):
-        await hook(who.key)
     await show(update, context, views.forgotten_screen(translator(services, who.lang), had_data))
