@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.content.model import Lang
 from bot.feedback import store, survey
@@ -79,19 +81,23 @@ def conversation() -> ConversationHandler[BotContext]:
         step.value: [buttons, remind] for step in Step if step is not Step.COMMENT
     }
     states[Step.COMMENT.value] = [MessageHandler(TYPED_TEXT, on_comment), buttons]
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("feedback", start, filters=PRIVATE_MESSAGE),
-            PatternButton(start, pattern=r"^fb$"),
-        ],
-        states=states,  # type: ignore[arg-type]
-        fallbacks=[
-            CommandHandler("cancel", cancel_command, filters=PRIVATE_MESSAGE),
-            MessageHandler(PRIVATE_MESSAGE & filters.COMMAND, leave),
-            CallbackQueryHandler(leave),
-        ],
-        allow_reentry=True,
-    )
+    with warnings.catch_warnings():
+        # PTB warns that per_message=False does not track buttons per message. Intended: one
+        # survey per person, its buttons parsed against an allow-list in every state.
+        warnings.filterwarnings("ignore", message=".*per_message=False.*", category=PTBUserWarning)
+        return ConversationHandler(
+            entry_points=[
+                CommandHandler("feedback", start, filters=PRIVATE_MESSAGE),
+                PatternButton(start, pattern=r"^fb$"),
+            ],
+            states=states,  # type: ignore[arg-type]
+            fallbacks=[
+                CommandHandler("cancel", cancel_command, filters=PRIVATE_MESSAGE),
+                MessageHandler(PRIVATE_MESSAGE & filters.COMMAND, leave),
+                CallbackQueryHandler(leave),
+            ],
+            allow_reentry=True,
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------------
