@@ -29,7 +29,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-#: Measured with tests/handlers/bench_load.py (200 users sending /start at once; 100 users
+#: Measured with benchmarks/load_latency.py (200 users sending /start at once; 100 users
 #: walking five steps each), against the fake Bot API with a 50 ms round trip added to every
 #: call: 1 worker 11.2 s / 12 updates/s, 4: 3.1 s / 45, 8: 2.0 s / 75, 16: 1.1-1.7 s / 99-167,
 #: 24-32: 1.2-1.4 s / 124-127, 64: 2.4 s / 92, 256: 2.6 s / 49 (the HTTP connection pool

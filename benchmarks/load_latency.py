@@ -1,6 +1,6 @@
 """How many update workers? Measured, not guessed: the real Application against the fake Bot API.
 
-    PYTHONPATH=. python tests/handlers/bench_load.py [--workers 1,2,4,8,16,64,256] [--rounds 3]
+    PYTHONPATH=. python benchmarks/load_latency.py [--workers 1,2,4,8,16,64,256] [--rounds 3]
         [--latency 0.05]
 
 Two workloads, both with every user acting at the same moment:
