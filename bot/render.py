@@ -43,6 +43,9 @@ def pack(blocks: Iterable[str], limit: int = MESSAGE_LIMIT) -> list[str]:
     is too long by itself is cut at line breaks, then spaces, after its tags are removed. A block
     with nothing visible is left out: a message of only tags or spaces is refused by Telegram.
     """
+    if limit < 2:
+        # One character can take two UTF-16 units: a smaller limit could never be met.
+        raise ValueError(f"limit must be at least 2, got {limit}")
     messages: list[str] = []
     current = ""
     for block in blocks:

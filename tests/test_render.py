@@ -36,3 +36,11 @@ def test_pack_never_exceeds_the_limit_and_keeps_text(texts: list[str]) -> None:
     messages = pack(blocks)
     assert all(visible_len(m) <= MESSAGE_LIMIT for m in messages)
     assert all(m.strip() for m in messages)
+
+
+def test_a_limit_too_small_for_any_character_is_refused() -> None:
+    import pytest
+
+    with pytest.raises(ValueError, match="at least 2"):
+        pack(["abc"], limit=1)
+    assert pack(["😀😀"], limit=2) == ["😀", "😀"]
