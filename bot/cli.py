@@ -342,38 +342,31 @@ def _links(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from bot.exports.command import CommandError, run_export
+    from bot.exports.command import run_export
 
-    settings = _settings(require_token=False)
-    try:
-        print(
-            run_export(
-                settings.database_path,
-                fmt=args.format,
-                since=args.since,
-                until=args.until,
-                out=args.out,
-                municipality_names=_municipality_names(settings),
-            )
-        )
-    except CommandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return _staff_output(run_export, args, fmt=args.format)
 
 
 def _report(args: argparse.Namespace) -> int:
-    from bot.exports.command import CommandError, run_report
+    from bot.exports.command import run_report
+
+    return _staff_output(run_report, args)
+
+
+def _staff_output(run: Callable[..., str], args: argparse.Namespace, **options: object) -> int:
+    """Run an export or report on the server's database; bad input is one line, exit 2."""
+    from bot.exports.command import CommandError
 
     settings = _settings(require_token=False)
     try:
         print(
-            run_report(
+            run(
                 settings.database_path,
                 since=args.since,
                 until=args.until,
                 out=args.out,
                 municipality_names=_municipality_names(settings),
+                **options,
             )
         )
     except CommandError as exc:
