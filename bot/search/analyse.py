@@ -69,13 +69,12 @@ def _identity(stem: str) -> str:
     return stem
 
 
-class SnowballAnalyser:
-    """Snowball stemming for Swedish or Finnish, terms folded to ASCII."""
+class _CachedAnalyser:
+    """Terms of a word, cached (queries repeat words); digits stay as they are in every language."""
 
-    def __init__(self, lang: str, algorithm: str, key: Callable[[str], str] = _identity) -> None:
-        self.lang = lang
-        self._stemmer = snowballstemmer.stemmer(algorithm)
-        self._key = key
+    lang: str
+
+    def __init__(self) -> None:
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def clear_cache(self) -> None:
@@ -85,20 +84,33 @@ class SnowballAnalyser:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if word.isdigit():
-            result: tuple[str, ...] = (word,)
-        else:
-            stem = self._stemmer.stemWord
-            key = self._key
-            nordic = keep_nordic(word)
-            first = key(ascii_fold(stem(nordic)))
-            folded = ascii_fold(nordic)
-            second = key(stem(folded)) if folded != nordic else first
-            result = (first,) if second == first else (first, second)
+        result = (word,) if word.isdigit() else self._analyse(word)
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = result
         return result
+
+    def _analyse(self, word: str) -> tuple[str, ...]:
+        raise NotImplementedError
+
+
+class SnowballAnalyser(_CachedAnalyser):
+    """Snowball stemming for Swedish or Finnish, terms folded to ASCII."""
+
+    def __init__(self, lang: str, algorithm: str, key: Callable[[str], str] = _identity) -> None:
+        super().__init__()
+        self.lang = lang
+        self._stemmer = snowballstemmer.stemmer(algorithm)
+        self._key = key
+
+    def _analyse(self, word: str) -> tuple[str, ...]:
+        stem = self._stemmer.stemWord
+        key = self._key
+        nordic = keep_nordic(word)
+        first = key(ascii_fold(stem(nordic)))
+        folded = ascii_fold(nordic)
+        second = key(stem(folded)) if folded != nordic else first
+        return (first,) if second == first else (first, second)
 
 
 # Romani endings, longest first: abstract nouns (-ipe/-ipen/-imos: žutipe "help" ~ žutil "helps",
@@ -130,27 +142,11 @@ def romani_stem(word: str) -> str:
     return word
 
 
-class RomaniAnalyser:
+class RomaniAnalyser(_CachedAnalyser):
     lang = "rom"
 
-    def __init__(self) -> None:
-        self._cache: dict[str, tuple[str, ...]] = {}
-
-    def clear_cache(self) -> None:
-        self._cache.clear()
-
-    def terms(self, word: str) -> tuple[str, ...]:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
-        if word.isdigit():
-            result: tuple[str, ...] = (word,)
-        else:
-            result = (romani_stem(romani_normalise(word)),)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = result
-        return result
+    def _analyse(self, word: str) -> tuple[str, ...]:
+        return (romani_stem(romani_normalise(word)),)
 
 
 def default_analysers() -> dict[str, Analyser]:
