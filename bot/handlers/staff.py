@@ -136,16 +136,26 @@ async def _send_documents(
         )
 
 
-async def export_command(update: Update, context: BotContext) -> None:
+async def _staff_request(
+    update: Update, context: BotContext, command: str
+) -> tuple[Translator, ExportData] | None:
+    """The data a staff command asked for; anyone else gets the unknown-command reply (None)."""
     if not is_staff(update, context):
         await menu_command(update, context)
-        return
+        return None
     who = await visitor(update, context)
     t = translator(context.services, who.lang if who else None)
-    period = await _period_or_usage(update, context, t, "export")
+    period = await _period_or_usage(update, context, t, command)
     if period is None:
+        return None
+    return t, await _load(context, *period)
+
+
+async def export_command(update: Update, context: BotContext) -> None:
+    request = await _staff_request(update, context, "export")
+    if request is None:
         return
-    data = await _load(context, *period)
+    t, data = request
     documents = await asyncio.to_thread(export_documents, data)
     caption = t._(
         "Feedback export: %(period)s. For staff only: store the files safely and delete them "
@@ -156,15 +166,10 @@ async def export_command(update: Update, context: BotContext) -> None:
 
 
 async def report_command(update: Update, context: BotContext) -> None:
-    if not is_staff(update, context):
-        await menu_command(update, context)
+    request = await _staff_request(update, context, "report")
+    if request is None:
         return
-    who = await visitor(update, context)
-    t = translator(context.services, who.lang if who else None)
-    period = await _period_or_usage(update, context, t, "report")
-    if period is None:
-        return
-    data = await _load(context, *period)
+    t, data = request
     document = await asyncio.to_thread(report_document, data)
     chat = update.effective_chat
     assert chat is not None
