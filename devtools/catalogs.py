@@ -6,6 +6,7 @@ but through Babel's API, because `pybabel init/update -l rom` fails: CLDR has no
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -21,11 +22,16 @@ __all__ = ["Gap", "extract", "find_gaps", "update"]
 
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+#: A fixed creation date and no source locations: the catalogs change only when a string does,
+#: so that parallel branches adding strings merge without conflicts (git keeps the history).
+FIXED_DATE = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def extract(source_dir: Path = REPO_ROOT) -> Catalog:
     """Every UI string in the code, as a template catalog."""
-    template = Catalog(domain=DOMAIN, project="roma-outreach-bot", fuzzy=False)
+    template = Catalog(
+        domain=DOMAIN, project="roma-outreach-bot", fuzzy=False, creation_date=FIXED_DATE
+    )
     method_map = [("bot/**.py", "python")]
     for filename, lineno, message, comments, context in extract_from_dir(
         str(source_dir), method_map=method_map, keywords=KEYWORDS
@@ -37,7 +43,7 @@ def extract(source_dir: Path = REPO_ROOT) -> Catalog:
 def update(locale_dir: Path, template: Catalog) -> None:
     """Write the template and merge it into each language's catalog, keeping translations."""
     with (locale_dir / f"{DOMAIN}.pot").open("wb") as handle:
-        write_po(handle, template, omit_header=False, width=100, sort_output=True)
+        write_po(handle, template, omit_header=False, width=100, sort_output=True, no_location=True)
     for lang in LANGUAGES:
         path = po_path(locale_dir, lang)
         if path.exists():
@@ -49,7 +55,14 @@ def update(locale_dir: Path, template: Catalog) -> None:
         catalog.language_team = lang
         catalog._set_mime_headers([("Language", lang), ("Plural-Forms", PLURAL_FORMS)])
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=100, sort_output=True, include_previous=False)
+            write_po(
+                handle,
+                catalog,
+                width=100,
+                sort_output=True,
+                include_previous=False,
+                no_location=True,
+            )
 
 
 def is_current(locale_dir: Path, template: Catalog) -> bool:
