@@ -7,14 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.ext import Application, CallbackContext, ExtBot
-
 from bot.config import Settings
 from bot.content.model import Lang, Library
 from bot.i18n import Translator
 from bot.privacy.keys import UserKeys
 from bot.search.engine import SearchEngine
-from bot.storage import Database
+from bot.storage.database import Database
 
 
 @dataclass
@@ -36,18 +34,3 @@ class Services:
         if not self.settings.municipalities:
             return known
         return tuple(m for m in self.settings.municipalities if m in known)
-
-
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with typed access to the shared services."""
-
-    @property
-    def services(self) -> Services:
-        services = self.application.bot_data["services"]
-        assert isinstance(services, Services)
-        return services
-
-
-BotApplication = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
-]

@@ -14,8 +14,8 @@ from bot.content import Library
 from bot.handlers.staff_reload import format_result
 from bot.i18n import Translator
 from bot.reload import ON_RELOAD, ReloadResult, reload_content, reload_content_async
-from bot.render import MESSAGE_LIMIT, visible_len
 from bot.services import Services
+from bot.ui.render import MESSAGE_LIMIT, visible_len
 
 
 @pytest.fixture

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import yaml
 
-from bot.catalogs import extract, find_gaps
 from bot.content.glossary import Glossary, GlossaryError, load_glossary, swedish_vocabulary
 from bot.content.loader import Problem, load_library_with_problems
 from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Source, Topic
 from bot.i18n import Translator, load_translators
-from bot.render import MESSAGE_LIMIT, visible_len
-from bot.views import topic_screen
+from bot.i18n_gaps import find_gaps, read_template
+from bot.ui.render import MESSAGE_LIMIT, visible_len
+from bot.ui.screens import topic_screen
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:;]+(?=\s|$)")
@@ -147,7 +147,7 @@ def check(
     report.errors.extend(_vocabulary_problems(content_dir / "synonyms.yaml"))
     glossary, glossary_problems = _glossary(content_dir / "glossary.yaml")
     report.errors.extend(glossary_problems)
-    gaps = find_gaps(locale_dir, extract())
+    gaps = find_gaps(locale_dir, read_template(locale_dir))
     report.errors.extend(Problem(locale_dir, 1, f"UI string: {gap}") for gap in gaps)
     if library is None:
         return report

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from bot.content.model import LANGUAGES, Lang
-from bot.fake_telegram import FakeUser, SentMessage
-from bot.feedback import store
 from bot.feedback.survey import MAX_COMMENT_CHARS
 from bot.handlers import feedback as feedback_handler
 from bot.i18n import Translator
 from bot.privacy.scrubber import MARKER
-from bot.storage import iso_week
+from bot.storage import feedback as store
+from bot.storage.database import iso_week
+from devtools.fake_telegram import FakeUser, SentMessage
 
 from .conftest import Harness
 

@@ -9,9 +9,9 @@ import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
-from bot.fake_telegram import FakeBotApi
-from bot.flood import FloodControl, FloodPolicy
-from bot.handlers.guard import flood_gate
+from bot.plumbing.flood import FloodControl, FloodPolicy
+from bot.plumbing.flood_gate import flood_gate
+from devtools.fake_telegram import FakeBotApi
 
 from .conftest import STAFF_ID, Harness
 
