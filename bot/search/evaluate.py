@@ -183,7 +183,9 @@ class EvalReport:
         no_topic = self.offtopic_no_topic_rate
         lines.append("")
         if no_topic is not None:
-            lines.append(f"off-topic answered with no topic: {no_topic:.1%} of {len(self.offtopic)}")
+            lines.append(
+                f"off-topic answered with no topic: {no_topic:.1%} of {len(self.offtopic)}"
+            )
         lines.append(
             f"confidently wrong (a match on a wrong topic): {self.confidently_wrong_rate:.1%} "
             f"of {len(self.outcomes)}"
@@ -273,6 +275,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="a held-out question file, figures only (default without --questions: "
         f"{', '.join(map(str, HELDOUT_SET))})",
     )
+    parser.add_argument("--no-heldout", action="store_true", help="score the tuned set only")
     parser.add_argument(
         "--all-misses", action="store_true", help="also list right answers not ranked first"
     )
@@ -295,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = evaluate(engine, questions)
     print(f"== tuned set: {', '.join(str(p) for p in tuned_paths if p.exists())}")
     print(report.format(all_misses=args.all_misses))
-    heldout = _load_all(heldout_paths)
+    heldout = [] if args.no_heldout else _load_all(heldout_paths)
     if heldout:
         print()
         print(f"== held-out set (not tuned against): {', '.join(map(str, heldout_paths))}")
