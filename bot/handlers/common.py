@@ -11,9 +11,10 @@ from telegram.error import BadRequest
 
 from bot.content.model import LANGUAGES, Lang
 from bot.i18n import Translator
-from bot.services import BotContext, Services
-from bot.storage import Preference
-from bot.views import Keyboard, Screen
+from bot.plumbing.context import BotContext
+from bot.services import Services
+from bot.storage.database import Preference
+from bot.ui.screens import Keyboard, Screen
 
 log = logging.getLogger(__name__)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import views
 from bot.handlers.common import show, translator, visitor
-from bot.services import BotContext
+from bot.plumbing.context import BotContext
+from bot.ui import screens as views
 
 
 async def help_command(update: Update, context: BotContext) -> None:

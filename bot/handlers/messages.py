@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import views
 from bot.handlers.common import show, translator, visitor
+from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
-from bot.handlers.start import send_greeting
-from bot.services import BotContext
+from bot.plumbing.context import BotContext
+from bot.ui import screens as views
 
 
 async def free_text(update: Update, context: BotContext) -> None:

@@ -6,10 +6,10 @@ import secrets
 
 from telegram import Update
 
-from bot import views
-from bot.feedback.store import count_search_miss, save_unanswered
 from bot.handlers.common import Visitor, show, translator
-from bot.services import BotContext
+from bot.plumbing.context import BotContext
+from bot.storage.feedback import count_search_miss, save_unanswered
+from bot.ui import screens as views
 
 #: The last unanswered question per user, held in memory only (PTB's user_data is not persisted),
 #: until the person chooses to send it to the editors.

@@ -38,8 +38,8 @@ from bot.feedback.survey import RATINGS, RESPECT
 from bot.handlers.common import translator, visitor
 from bot.handlers.navigation import menu_command
 from bot.i18n import Translator
-from bot.render import bold, escape
-from bot.services import BotContext
+from bot.plumbing.context import BotContext
+from bot.ui.render import bold, escape
 
 log = logging.getLogger(__name__)
 

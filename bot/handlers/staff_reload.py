@@ -12,9 +12,9 @@ from telegram.constants import ChatType
 from bot.handlers.common import translator, visitor
 from bot.handlers.navigation import menu_command
 from bot.i18n import Translator
+from bot.plumbing.context import BotContext
 from bot.reload import ReloadResult, reload_content_async
-from bot.render import MESSAGE_LIMIT, bold, escape, visible_len
-from bot.services import BotContext
+from bot.ui.render import MESSAGE_LIMIT, bold, escape, visible_len
 
 #: Room left for "... and N more" under the message limit.
 _TAIL_ROOM = 100

@@ -164,8 +164,10 @@ def decide(ranking: Ranking, limit: int = 3) -> SearchResult:
     if not ranking.units and not situation:
         return SearchResult("none")  # only neutral words ("mamma", "help")
     known = ranking.units if ranking.known is None else ranking.known
-    if ranking.units and not situation and (
-        known / ranking.units < MIN_KNOWN or (ranking.units == 2 and known < 2)
+    if (
+        ranking.units
+        and not situation
+        and (known / ranking.units < MIN_KNOWN or (ranking.units == 2 and known < 2))
     ):
         return SearchResult("none")
     coverage = ranking.matched[0] / ranking.units if ranking.units else 1.0
