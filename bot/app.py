@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.content import Library, load_library
+from bot.content.model import Lang
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
     buttons,
@@ -36,6 +37,7 @@ from bot.handlers import (
     staff_reload,
     start,
 )
+from bot.handlers.common import note_incoming
 from bot.i18n import N_, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext, UserData
@@ -50,6 +52,7 @@ from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
+from bot.ui import privacy as privacy_ui
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("help", N_("Help")),
 )
 #: Telegram client languages with their own command list; the default list is Swedish.
-COMMAND_LANGUAGES = ("sv", "fi")
+COMMAND_LANGUAGES: tuple[Lang, ...] = ("sv", "fi")
 
 PRIVATE = filters.ChatType.PRIVATE
 #: Only new messages: edits of old messages are ignored so a command never runs twice.
@@ -180,19 +183,46 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.COMMAND, navigation.menu_command)
     )
     application.add_handler(MessageHandler(NEW_PRIVATE_MESSAGE & ~filters.TEXT, messages.not_text))
+    # After every handler: remember incoming message ids (memory only) for /forget's clearing.
+    application.add_handler(TypeHandler(Update, note_incoming), group=1)
     application.add_error_handler(on_error)
 
 
 async def set_commands(application: BotApplication) -> None:
     services: Services = application.bot_data["services"]
     for lang in (None, *COMMAND_LANGUAGES):
-        t = services.translators["sv" if lang is None else lang]  # type: ignore[index]
+        t = services.translators["sv" if lang is None else lang]
         commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=lang)
 
 
+async def set_descriptions(application: BotApplication) -> None:
+    """Say who runs the bot before anyone writes (issue 10): the description an empty chat shows
+    and the profile's short description, for Swedish and Finnish clients and, in all three
+    languages, for everyone else (Romani readers). Set on every start, from the catalogs."""
+    services: Services = application.bot_data["services"]
+    settings = services.settings
+    operator = settings.operator_name
+    if not operator:
+        log.warning("BOT_OPERATOR_NAME is not set: the bot cannot say who runs it")
+    translators = services.translators
+    ttl, months = settings.preference_ttl_days, settings.feedback_retention_months
+    bot = application.bot
+    for lang in COMMAND_LANGUAGES:
+        t = translators[lang]
+        await bot.set_my_description(
+            privacy_ui.description(t, operator, ttl, months), language_code=lang
+        )
+        await bot.set_my_short_description(
+            privacy_ui.short_description(t, operator), language_code=lang
+        )
+    await bot.set_my_description(privacy_ui.default_description(translators, operator, ttl))
+    await bot.set_my_short_description(privacy_ui.default_short_description(translators, operator))
+
+
 async def _post_init(application: BotApplication) -> None:
     await set_commands(application)
+    await set_descriptions(application)
     services: Services = application.bot_data["services"]
     task = asyncio.create_task(_housekeeping(services), name="housekeeping")
     application.bot_data["housekeeping"] = task

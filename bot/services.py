@@ -17,6 +17,7 @@ from bot.feedback.limits import SubmissionLimiter
 from bot.i18n import Translator
 from bot.plumbing.flood import FloodControl
 from bot.privacy.keys import UserKeys
+from bot.privacy.traces import ClearOffers
 from bot.search.engine import SearchEngine
 from bot.storage.database import Database
 
@@ -46,6 +47,8 @@ class Services:
     reload_hooks: list[ReloadHook] = field(default_factory=list)
     #: One /reload or SIGHUP at a time.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: /forget's "clear this chat" offers: message ids under a random token, no user id.
+    clear_offers: ClearOffers = field(default_factory=ClearOffers)
 
     @property
     def municipality_ids(self) -> tuple[str, ...]:

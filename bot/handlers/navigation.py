@@ -11,6 +11,8 @@ from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
 from bot.ui import screens as views
+from bot.ui.privacy import card_button, with_card
+from bot.ui.screens import Screen
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
@@ -32,7 +34,9 @@ async def open_topic(
     preference: Preference,
     content_lang: Lang | None = None,
     edit: bool = True,
+    card: str | None = None,
 ) -> None:
+    """`card`: the first-contact card (bot/ui/privacy.py) shown above the screen."""
     services = context.services
     t = translator(services, ui_lang)
     offered = services.municipality_ids
@@ -41,16 +45,37 @@ async def open_topic(
         municipality = offered[0]
     if topic_id in services.library.local_topics and municipality is None and offered:
         screen = views.municipality_chooser(t, services.library, offered, then_topic=topic_id)
-        await show(update, context, screen, edit=edit)
+        await _show_with_card(update, context, screen, card, edit=edit)
         return
-    screen = views.topic_screen(
-        t,
-        services.library,
-        topic_id,
-        ui_lang=ui_lang,
-        content_lang=content_lang,
-        municipality=municipality,
-        can_change_municipality=len(offered) > 1,
-    )
+    options = {
+        "ui_lang": ui_lang,
+        "content_lang": content_lang,
+        "municipality": municipality,
+        "can_change_municipality": len(offered) > 1,
+    }
+    screen = views.topic_screen(t, services.library, topic_id, **options)  # type: ignore[arg-type]
+    if card:
+        carded = views.topic_screen(
+            t,
+            services.library,
+            topic_id,
+            card=card,
+            **options,  # type: ignore[arg-type]
+        )
+        if len(carded.messages) == len(screen.messages):
+            screen = carded
+        else:  # no room for the text without splitting the topic: the card as a button
+            screen = Screen(screen.messages, ((card_button(t),), *screen.keyboard))
     services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
     await show(update, context, screen, edit=edit)
+
+
+async def _show_with_card(
+    update: Update, context: BotContext, screen: Screen, card: str | None, *, edit: bool
+) -> None:
+    left = None
+    if card:
+        screen, left = with_card(screen, card)
+    await show(update, context, screen, edit=edit)
+    if left:
+        await show(update, context, Screen((left,)))

@@ -8,6 +8,7 @@ from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
 from bot.links.deeplinks import parse_payload
 from bot.plumbing.context import BotContext
+from bot.ui.privacy import link_card
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -22,10 +23,15 @@ async def start(update: Update, context: BotContext) -> None:
     who = await context.visitor(update)
     if who is None:
         return
+    # First contact (nothing stored yet): say who runs the bot above the topic.
+    card = None
+    if who.lang is None:
+        t = services.translators[link.lang]
+        card = link_card(t, services.settings.operator_name)
     preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
     context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
     await open_topic(
-        update, context, topic_id, ui_lang=link.lang, preference=preference, edit=False
+        update, context, topic_id, ui_lang=link.lang, preference=preference, edit=False, card=card
     )

@@ -131,6 +131,13 @@ async def purge_old_comments(db: Database, today: dt.date, months: int) -> int:
     return removed
 
 
+def scrub_question(question: str) -> str | None:
+    """The question exactly as it would be stored (scrubbed, cut), or None if nothing is left:
+    what the resident is shown before anything is saved."""
+    text = clean_comment(question)
+    return None if text is None else text[:MAX_QUESTION_CHARS]
+
+
 async def save_unanswered(db: Database, question: str, lang: str, today: dt.date) -> str | None:
     """Keep a question the bot could not answer, scrubbed, under a random id and the ISO week.
 
@@ -138,10 +145,9 @@ async def save_unanswered(db: Database, question: str, lang: str, today: dt.date
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
-    text = clean_comment(question)
+    text = scrub_question(question)
     if text is None:
         return None
-    text = text[:MAX_QUESTION_CHARS]
     question_id = uuid.uuid4().hex
     async with db.transaction():
         for attempt in range(_ROWID_ATTEMPTS):

@@ -130,11 +130,14 @@ def topic_screen(
     content_lang: Lang | None = None,
     municipality: str | None = None,
     can_change_municipality: bool = False,
+    card: str | None = None,
 ) -> Screen:
-    """A topic's text in `content_lang` (default: the user's); buttons in the user's language."""
+    """A topic's text in `content_lang` (default: the user's); buttons in the user's language.
+    `card`: the first-contact card (bot/ui/privacy.py), packed above the title."""
     shown_lang = content_lang or ui_lang
     topic = library.topic(shown_lang, topic_id)
-    blocks = [bold(topic.title)]
+    blocks = [card] if card else []
+    blocks.append(bold(topic.title))
     notice = _notice(t, topic, shown_lang)
     if notice:
         blocks.append(italic(notice))
@@ -364,71 +367,6 @@ def help_screen(t: Translator) -> Screen:
         "/forget – " + escape(t._("delete everything stored about you")),
     ]
     return Screen(("\n".join(lines),), (_menu_row(t),))
-
-
-def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Screen:
-    lines = [
-        bold(t._("What is stored about you")),
-        "• "
-        + escape(
-            t._(
-                "Your choice of language and municipality. It is stored under a code made from "
-                "your Telegram account with a secret key, not under your name, number or id. "
-                "It is deleted after %(days)s days without use, or at once with /forget."
-            )
-            % {"days": ttl_days}
-        ),
-        "• "
-        + escape(
-            t._(
-                "Anonymous counts: how often each topic is read per week, and how many people "
-                "came through each poster link per day. Nothing in them points to you."
-            )
-        ),
-        "• "
-        + escape(
-            t._(
-                "Feedback, only if you send it: without any id, only the week, and with names, "
-                "numbers and addresses removed. The text is deleted after %(months)s months."
-            )
-            % {"months": retention_months}
-        ),
-        "",
-        bold(t._("What is not stored")),
-        escape(
-            t._(
-                "Your name, username, Telegram id, phone number and the messages you write are "
-                "never saved."
-            )
-        ),
-        "",
-        bold(t._("Who can see it")),
-        escape(
-            t._(
-                "Municipality staff see feedback without any id: comments with names and numbers "
-                "removed, and summaries where groups smaller than five are hidden, so nobody can "
-                "tell who answered."
-            )
-        ),
-        escape(
-            t._(
-                "Your messages pass through Telegram's servers, as in every Telegram chat. If you "
-                "want to talk without Telegram, contact a bridge-builder or your municipality."
-            )
-        ),
-    ]
-    keyboard = ((button("🗑 " + t._("Delete my data"), cb.Forget(confirmed=True)),), _menu_row(t))
-    return Screen(("\n".join(lines),), keyboard)
-
-
-def forgotten_screen(t: Translator, had_data: bool) -> Screen:
-    text = (
-        t._("Done. Everything stored about you has been deleted.")
-        if had_data
-        else t._("Nothing was stored about you. There was nothing to delete.")
-    )
-    note = t._("Anonymous feedback and counts cannot be linked to you, so they stay.")
-    return Screen((escape(text) + "\n" + escape(note),), ())
 
 
 def only_text_screen(t: Translator) -> Screen:

@@ -55,6 +55,7 @@ from devtools.fake_telegram.models import (
     SentMessage,
     UploadedFile,
 )
+from devtools.fake_telegram.profile import BotProfile
 
 if TYPE_CHECKING:
     from telegram.ext import Application, ApplicationBuilder
@@ -185,6 +186,10 @@ class _ApiError(Exception):
         self.parameters = parameters
 
 
+#: Bots may delete messages younger than this (Bot API, deleteMessage).
+DELETE_WINDOW_SECONDS = 48 * 3600
+
+
 def _bad(description: str) -> _ApiError:
     return _ApiError(400, f"Bad Request: {description}")
 
@@ -253,6 +258,8 @@ class FakeBotApi:
         self.commands: dict[tuple[str, str], list[tuple[str, str]]] = {}
         self.callback_answers: list[CallbackAnswer] = []
         self.menu_buttons: dict[int | None, JSONDict] = {}
+        #: (chat id, message id) of people's messages the bot deleted.
+        self.deleted_user_messages: list[tuple[int, int]] = []
         self.webhook_url: str = ""
         self.webhook_secret: str | None = None
 
@@ -263,6 +270,8 @@ class FakeBotApi:
         self._messages: dict[tuple[int, int], SentMessage] = {}
         self._by_chat: dict[int, list[SentMessage]] = collections.defaultdict(list)
         self._user_messages: set[tuple[int, int]] = set()
+        #: When each message people sent was sent (unix time), for deleteMessage's 48 hours.
+        self._user_message_dates: dict[tuple[int, int], int] = {}
         self._next_message_id: dict[int, int] = {}
         self._files: dict[str, _StoredFile] = {}
         self._file_paths: dict[str, _StoredFile] = {}
@@ -329,6 +338,9 @@ class FakeBotApi:
             ("getChatMenuButton", self._get_chat_menu_button),
         ):
             self._methods[name.lower()] = (name, handler)
+        self.profile = BotProfile()
+        for profile_name, profile_handler in self.profile.methods():
+            self._methods[profile_name.lower()] = (profile_name, profile_handler)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -442,6 +454,7 @@ class FakeBotApi:
                 {"type": "bot_command", "offset": 0, "length": utf16_len(m_cmd.group())}
             ]
         self._user_messages.add((cid, message["message_id"]))
+        self._user_message_dates[(cid, message["message_id"])] = message["date"]
         self._started_chats.add(cid)
         key = "channel_post" if chat_type == "channel" else "message"
         return self._enqueue({key: message})
@@ -698,6 +711,8 @@ class FakeBotApi:
         mid = message.get("message_id")
         if cid is not None and isinstance(mid, int):
             self._user_messages.add((cid, mid))
+            date = message.get("date")
+            self._user_message_dates[(cid, mid)] = date if isinstance(date, int) else _now()
             if mid >= self._next_message_id.get(cid, 1):
                 self._next_message_id[cid] = mid + 1
 
@@ -1284,20 +1299,51 @@ class FakeBotApi:
         return self._message_json(message)
 
     async def _delete_message(self, params: JSONDict) -> Any:
+        """As Telegram: only messages under 48 hours old; in private chats both sides' messages;
+        in groups and channels the bot's own, and others' only as an administrator."""
         chat_id = self._chat_id(params, sending=False)
         message_id = params.get("message_id")
         if not isinstance(message_id, int):
             raise _bad("message to delete not found")
         key = (chat_id, message_id)
-        message = self._messages.pop(key, None)
+        message = self._messages.get(key)
+        if message is None and key not in self._user_messages:
+            raise _bad("message to delete not found")
+        date = message.date if message is not None else self._user_message_dates.get(key, _now())
+        if _now() - date >= DELETE_WINDOW_SECONDS:
+            raise _bad("message can't be deleted")
+        chat_type = self._chats.get(chat_id, {}).get("type", "private")
+        if message is None and chat_type != "private" and not self._bot_is_admin(chat_id):
+            raise _bad("message can't be deleted")
         if message is not None:
+            del self._messages[key]
             message.deleted = True
             self._record("deleted", message)
             return True
-        if key in self._user_messages:
-            self._user_messages.discard(key)
-            return True
-        raise _bad("message to delete not found")
+        self._user_messages.discard(key)
+        self._user_message_dates.pop(key, None)
+        self.deleted_user_messages.append(key)
+        return True
+
+    def _bot_is_admin(self, chat_id: int) -> bool:
+        groups = getattr(self, "groups", None)
+        group = getattr(groups, "groups", {}).get(chat_id) if groups is not None else None
+        return bool(getattr(group, "bot_admin", False))
+
+    def age_message(self, chat_id: int, message_id: int, seconds: int) -> None:
+        """Make a message (the bot's or a person's) `seconds` older, e.g. past the 48 hours."""
+        key = (chat_id, message_id)
+        message = self._messages.get(key)
+        if message is not None:
+            message.date -= seconds
+        elif key in self._user_message_dates:
+            self._user_message_dates[key] -= seconds
+        else:
+            raise ValueError(f"no message {message_id} in chat {chat_id}")
+
+    def user_message_exists(self, chat_id: int, message_id: int) -> bool:
+        """Whether a message a person sent is still in the chat (not deleted by the bot)."""
+        return (chat_id, message_id) in self._user_messages
 
     async def _answer_callback_query(self, params: JSONDict) -> Any:
         query_id = params.get("callback_query_id")
