@@ -47,6 +47,8 @@ from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
+from bot.privacy.trust import FILE as TRUST_FILE
+from bot.privacy.trust import TrustQuestions
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
@@ -97,6 +99,7 @@ async def create_services(settings: Settings) -> Services:
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
         reload_lock=asyncio.Lock(),
+        trust=TrustQuestions.load(settings.content_dir / TRUST_FILE),
     )
     services.reload_hooks.append(_reload_search(services))
     return services
@@ -118,6 +121,8 @@ def build_application(
     settings = services.settings
     # Screens every update on arrival (charging the sender) and answers the refused ones first.
     gate = FloodGate(services)
+    processor = PerUserUpdateProcessor(workers, screen=gate.screen)
+    gate.backlog = processor.backlog
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -132,7 +137,7 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerUserUpdateProcessor(workers, screen=gate.screen))
+        .concurrent_updates(processor)
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))

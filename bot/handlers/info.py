@@ -42,6 +42,8 @@ async def forget(update: Update, context: BotContext) -> None:
     context.remember(Preference(None, None))
     now = time.time()
     recent = context.user_data.deletable(now) if context.user_data is not None else []
+    if update.message is not None:  # the /forget message itself
+        recent.append(update.message.message_id)
     token = services.clear_offers.offer(recent, now, who.lang) if recent else None
     if context.user_data is not None:
         context.user_data.clear()

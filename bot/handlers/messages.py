@@ -7,6 +7,7 @@ from telegram import Update
 from bot.handlers.common import show
 from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
+from bot.handlers.trust import answer_trust_question
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
 
@@ -17,6 +18,8 @@ async def free_text(update: Update, context: BotContext) -> None:
         return
     if who.lang is None:
         await send_greeting(update, context)
+        return
+    if await answer_trust_question(update, context):
         return
     await answer_question(update, context, who)
 

@@ -157,6 +157,24 @@ def with_card(screen: Screen, card: str, limit: int = 4096) -> tuple[Screen, str
 # --- /privacy -----------------------------------------------------------------------------------
 
 
+def staff_see_summary(t: Translator) -> str:
+    """The same as `staff_see_lines`, for feedback only, in one paragraph (the thank-you)."""
+    labels: list[str] = []
+    for name in claims.FEEDBACK_ROW:
+        label = t._(FEEDBACK_FIELD_LABELS[name])
+        if label not in labels:
+            labels.append(label)
+    text = (
+        t._("For each feedback you send, municipality staff see:") + " " + "; ".join(labels) + "."
+    )
+    if claims.FEEDBACK_AGGREGATE_ONLY:
+        grouped = ", ".join(t._(FEEDBACK_FIELD_LABELS[n]) for n in claims.FEEDBACK_AGGREGATE_ONLY)
+        text += " " + t._(
+            "Only in totals, where groups smaller than five are hidden: %(answers)s."
+        ) % {"answers": grouped}
+    return text
+
+
 def staff_see_lines(t: Translator) -> list[str]:
     """What staff see, from `claims`: a bullet per field of the export's rows."""
     lines = [escape(t._("For each feedback you send, municipality staff see:"))]
