@@ -74,7 +74,7 @@ __all__ = ["KINDS", "MARKER", "Finding", "find_personal_data", "luhn_valid", "sc
 
 MARKER: Final = "[borttaget]"
 
-KINDS: Final = ("personnummer", "phone", "email", "url", "address")
+KINDS: Final = ("personnummer", "phone", "email", "url", "address", "name", "username")
 
 
 @dataclass(frozen=True)
