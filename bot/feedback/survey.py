@@ -150,19 +150,27 @@ class Draft:
             raise ValueError(f"step {step} cannot be skipped")
         return replace(self, **{fields[step]: None})
 
-    def with_comment(self, text: str) -> Draft:
+    def with_comment(self, text: str, marker: str = MARKER) -> Draft:
         """The draft with the scrubbed text as comment (None if nothing is left of it)."""
-        return replace(self, comment=clean_comment(text))
+        return replace(self, comment=clean_comment(text, marker))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def clean_comment(text: str) -> str | None:
-    """Scrub personal data and control characters; None if nothing remains."""
+def removed_marker(t: Translator) -> str:
+    """What replaces removed personal data, in the resident's language ("[borttaget]")."""
+    return t._("[removed]")
+
+
+def clean_comment(text: str, marker: str = MARKER) -> str | None:
+    """Scrub personal data and control characters; None if nothing remains.
+
+    ``marker`` replaces what is removed: `removed_marker` in the resident's language.
+    """
     cleaned = _CONTROL.sub(" ", text)
     for _ in range(3):  # until stable, so scrubbing stored text again changes nothing
-        scrubbed = scrub(cleaned)
+        scrubbed = scrub(cleaned, marker)
         if scrubbed == cleaned:
             break
         cleaned = scrubbed
@@ -170,8 +178,8 @@ def clean_comment(text: str) -> str | None:
     return cleaned or None
 
 
-def comment_too_long(text: str) -> bool:
-    cleaned = clean_comment(text)
+def comment_too_long(text: str, marker: str = MARKER) -> bool:
+    cleaned = clean_comment(text, marker)
     return cleaned is not None and len(cleaned) > MAX_COMMENT_CHARS
 
 
@@ -385,12 +393,13 @@ def confirm_screen(
     lines += [f"{bold(name)}: {escape(value)}" for name, value in rows]
     lines.append(bold(t._("Your words")) + ":")
     lines.append(escape(draft.comment) if draft.comment else escape(skipped))
-    if draft.comment and MARKER in draft.comment:
+    marker = removed_marker(t)
+    if draft.comment and marker in draft.comment:
         lines += [
             "",
             escape(
                 t._("Things that looked like personal data were replaced by %(marker)s.")
-                % {"marker": MARKER}
+                % {"marker": marker}
             ),
         ]
     lines += [

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot import views
 from bot.feedback.store import count_search_miss, save_unanswered
+from bot.feedback.survey import removed_marker
 from bot.handlers.common import Visitor, show, translator
 from bot.services import BotContext
 
@@ -52,5 +53,7 @@ async def submit_question(update: Update, context: BotContext, who: Visitor, tok
     if pending is None or pending[0] != token:
         await show(update, context, views.stale_button_screen(t), edit=True)
         return
-    saved = await save_unanswered(services.db, pending[1], who.lang or "sv", services.today())
+    saved = await save_unanswered(
+        services.db, pending[1], who.lang or "sv", services.today(), marker=removed_marker(t)
+    )
     await show(update, context, views.question_sent(t, saved is not None), edit=True)

@@ -101,9 +101,7 @@ def load_corpus(path: Path) -> list[Example]:
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         example = parse_line(line, line_no, lang)
-        examples.append(
-            Example(example.line_no, example.text, example.gold, lang, path.name)
-        )
+        examples.append(Example(example.line_no, example.text, example.gold, lang, path.name))
     return examples
 
 
@@ -325,7 +323,10 @@ def main(argv: list[str] | None = None) -> int:
         prog="eval-scrubber", description="Recall and precision of the personal-data scrubber."
     )
     parser.add_argument(
-        "corpus", nargs="*", type=Path, help="corpus files (default: tests/privacy/scrubber_corpus*.txt)"
+        "corpus",
+        nargs="*",
+        type=Path,
+        help="corpus files (default: tests/privacy/scrubber_corpus*.txt)",
     )
     args = parser.parse_args(argv)
     corpora: list[Path] = args.corpus or default_corpora()

@@ -181,7 +181,7 @@ _MAX_ROUNDS: Final = 4
 
 
 def scrub(text: str, marker: str = MARKER) -> str:
-    """Return ``text`` normalised, with every finding of `find_personal_data` replaced by ``marker``.
+    """Return ``text`` normalised, every finding of `find_personal_data` replaced by ``marker``.
 
     ``marker`` is the resident's-language word for "removed", in square brackets (the caller
     takes it from the catalogs); it must not itself look like personal data.

@@ -39,7 +39,7 @@ from typing import Final
 
 from bot.privacy.scrubber.patterns import RANK_NAME, Candidate
 
-__all__ = ["fold", "find_name_candidates", "is_listed_name"]
+__all__ = ["find_name_candidates", "fold", "is_listed_name"]
 
 
 # --- folding -------------------------------------------------------------------------------------
@@ -66,7 +66,7 @@ def fold(word: str) -> str:
     return word.lower().translate(_FOLD)
 
 
-# --- data ------------------------------------------------------------------------------------------
+# --- data ----------------------------------------------------------------------------------------
 
 
 def _read_words(name: str, phrases: bool = False) -> frozenset[str]:
@@ -91,7 +91,7 @@ _NAMES: Final = frozenset(
 _COMMON: Final = _read_words("common_words.txt")
 _KEEP: Final = _read_words("keep.txt", phrases=True)
 
-# --- context words (folded) ------------------------------------------------------------------------
+# --- context words (folded) ----------------------------------------------------------------------
 
 # Self-introductions after which the next word is a name even in lower case.
 _STRONG_INTROS: Final = frozenset(
@@ -214,7 +214,7 @@ _SURNAME_ENDINGS: Final = (
     "quist",
 )
 
-# --- case endings ----------------------------------------------------------------------------------
+# --- case endings --------------------------------------------------------------------------------
 
 # Finnish cases (after folding: ä -> a, ö -> o); "i"-forms follow a consonant ("Lindbergille").
 _FI_ENDINGS: Final = (
@@ -282,7 +282,8 @@ def is_listed_name(word: str) -> bool:
     return _classify(fold(word))[0] != _NONE
 
 
-# --- the scan ----------------------------------------------------------------------------------------
+# --- the scan ------------------------------------------------------------------------------------
+
 
 def _is_person_word(key: str) -> bool:
     """A title, profession or kinship word ("handläggaren", "poikani", "mo čhavo")."""
@@ -290,7 +291,7 @@ def _is_person_word(key: str) -> bool:
 
 
 _TOKEN: Final = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_SENTENCE_BREAK: Final = frozenset(".!?\n:;\"“”«»•/")
+_SENTENCE_BREAK: Final = frozenset('.!?\n:;"“”«»•/')
 _JOINING_GAPS: Final = frozenset({" ", "-", "\u00a0"})
 _CONTEXT_GAP: Final = re.compile(r"[\s:,\-]*")
 
@@ -302,11 +303,15 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         return
     count = len(tokens)
     keys = [fold(word) for _, _, word in tokens]
-    gaps = [text[tokens[i - 1][1] : tokens[i][0]] if i else text[: tokens[0][0]] for i in range(count)]
+    gaps = [
+        text[tokens[i - 1][1] : tokens[i][0]] if i else text[: tokens[0][0]] for i in range(count)
+    ]
     classes = [_classify(key) for key in keys]
     kept = [entry[3] for entry in classes]
     person_word = [_is_person_word(key) for key in keys]
-    capital = [word[0].isupper() and not (word.isupper() and len(word) <= 3) for _, _, word in tokens]
+    capital = [
+        word[0].isupper() and not (word.isupper() and len(word) <= 3) for _, _, word in tokens
+    ]
     acronym = [word.isupper() and len(word) <= 3 for _, _, word in tokens]
     initial = [i == 0 or any(char in _SENTENCE_BREAK for char in gaps[i]) for i in range(count)]
     marker = [
@@ -344,10 +349,10 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
             pair = (keys[i - 1], key) if i and gaps[i].strip() == "" else None
             if (key,) in _STRONG_INTROS or pair in _STRONG_INTROS:
                 mark_after(nxt, True)
-            elif (key,) in _WEAK_INTROS or pair in _WEAK_INTROS:
-                mark_after(nxt, False)
             elif (
-                person_word[i]
+                (key,) in _WEAK_INTROS
+                or pair in _WEAK_INTROS
+                or person_word[i]
                 or key in _FAMILY
                 or (key == "rom" and i and keys[i - 1] in _ROM_POSSESSIVES)
             ):

@@ -87,9 +87,7 @@ _EMAIL_OBFUSCATED: Final = re.compile(
 # --- URLs ------------------------------------------------------------------------------------
 
 # Any scheme ("http://intranet/anna", "tg://resolve?domain=anna", "ftp://"), with or without a dot.
-_URL_EXPLICIT: Final = re.compile(
-    r"(?<![\w@.\-+])(?i:[a-z][a-z0-9+.\-]{0,20}://|www\.)[^\s<>\"]+"
-)
+_URL_EXPLICIT: Final = re.compile(r"(?<![\w@.\-+])(?i:[a-z][a-z0-9+.\-]{0,20}://|www\.)[^\s<>\"]+")
 _URL_BARE: Final = re.compile(
     rf"(?<![\w@.\-/:])(?:[\w\-]+\.)+(?P<tld>(?i:{_TLDS_SAFE}|{_TLDS_WORDLIKE}))(?![\w\-])"
     r"(?P<path>[/?#][^\s<>\"]*)?",
@@ -253,8 +251,7 @@ _NUMBER_FIRST: Final = re.compile(
 # The house number in words: "Storgatan tolv" (not "ett"/"en", which are also articles).
 _NUMBER_WORD: Final = re.compile(
     r"(?<![\w])(?i:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|"
-    r"sexton|sjutton|arton|nitton|tjugo\w{0,4}|trettio\w{0,4}|fyrtio\w{0,4})(?![\w])"
-    + _NOT_A_UNIT
+    r"sexton|sjutton|arton|nitton|tjugo\w{0,4}|trettio\w{0,4}|fyrtio\w{0,4})(?![\w])" + _NOT_A_UNIT
 )
 # A post-office box: "Box 1234", Finnish "PL 123" (postilokero).
 _PO_BOX: Final = re.compile(
@@ -262,8 +259,8 @@ _PO_BOX: Final = re.compile(
 )
 
 
-
 # --- detection -------------------------------------------------------------------------------
+
 
 def _plausible_date(year: int | None, month: int, day: int, coordination: bool = True) -> bool:
     if coordination and day > 60:  # samordningsnummer
