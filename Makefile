@@ -11,10 +11,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 chat: $(VENV)/.installed
-	$(PY) -m bot chat
+	$(PY) -m devtools chat
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
@@ -23,4 +23,4 @@ lint: $(VENV)/.installed
 
 check: $(VENV)/.installed
 	$(PY) -m bot check
-	$(PY) -m bot i18n check
+	$(PY) -m devtools i18n check

@@ -11,7 +11,6 @@ from typing import Any, Literal
 
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
 from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -23,20 +22,34 @@ from telegram.ext import (
     filters,
 )
 
-from bot.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.config import Settings
 from bot.content import Library, load_library
-from bot.feedback.store import purge_old_comments
-from bot.handlers import feedback, guard, info, messages, navigation, staff, staff_reload, start
+from bot.feedback.limits import SubmissionLimiter
+from bot.handlers import (
+    buttons,
+    feedback,
+    info,
+    language,
+    messages,
+    navigation,
+    staff,
+    staff_reload,
+    start,
+)
 from bot.i18n import N_, load_translators
+from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
+from bot.plumbing.context import BotApplication, BotContext, UserData
+from bot.plumbing.errors import on_error
+from bot.plumbing.flood import FloodControl
+from bot.plumbing.flood_gate import FloodGate
+from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
+from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
 from bot.privacy.keys import UserKeys, load_or_create_secret
-from bot.ratelimit import ChatRateLimiter, RateLimits
-from bot.reload import ON_RELOAD, Commit
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
-from bot.services import BotApplication, BotContext, Services
-from bot.storage import Database
-from bot.webhook import ALLOWED_UPDATES, webhook_config
+from bot.services import Commit, Services
+from bot.storage.database import Database
+from bot.storage.feedback import purge_old_comments
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +69,7 @@ COMMAND_LANGUAGES = ("sv", "fi")
 PRIVATE = filters.ChatType.PRIVATE
 #: Only new messages: edits of old messages are ignored so a command never runs twice.
 NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
-#: Outgoing limits in production and in the end-to-end tests (see bot/ratelimit.py).
+#: Outgoing limits in production and in the end-to-end tests (see bot/plumbing/ratelimit.py).
 RATE_LIMITS = RateLimits()
 
 
@@ -68,14 +81,20 @@ async def create_services(settings: Settings) -> Services:
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
-    return Services(
+    services = Services(
         settings=settings,
         library=library,
         translators=translators,
         db=db,
         keys=UserKeys(secret),
         search=build_search(library, settings),
+        flood=FloodControl(),
+        feedback_limiter=SubmissionLimiter(),
+        reload_hooks=[],
+        reload_lock=asyncio.Lock(),
     )
+    services.reload_hooks.append(_reload_search(services))
+    return services
 
 
 def build_search(library: Library, settings: Settings) -> SearchEngine:
@@ -89,15 +108,17 @@ def build_application(
     workers: int = DEFAULT_WORKERS,
     rate_limits: RateLimits | None = RATE_LIMITS,
 ) -> BotApplication:
-    """`workers`: updates processed at once, one user's in order (bot/concurrency.py);
+    """`workers`: updates processed at once, one user's in order (bot/plumbing/concurrency.py);
     `rate_limits`: outgoing throttling, None for none (benchmarks only)."""
     settings = services.settings
+    # Screens every update on arrival (charging the sender) and answers the refused ones first.
+    gate = FloodGate(services)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -106,16 +127,13 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(
-            PerUserUpdateProcessor(workers, screen=guard.flood_gate(services).screen)
-        )
+        .concurrent_updates(PerUserUpdateProcessor(workers, screen=gate.screen))
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
-    services.extras.setdefault(ON_RELOAD, []).append(_reload_search(services))
-    register_handlers(application)
+    register_handlers(application, gate)
     return application
 
 
@@ -133,14 +151,13 @@ def _reload_search(services: Services) -> Callable[[Library], Commit]:
     return prepare
 
 
-def register_handlers(application: BotApplication) -> None:
+def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     # Group -1 runs first: flood-controlled updates stop there (ApplicationHandlerStop).
-    gate = guard.flood_gate(application.bot_data["services"])
     application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
     commands = {
         "start": start.start,
-        "language": start.send_greeting,
+        "language": language.send_greeting,
         "menu": navigation.menu_command,
         "help": info.help_command,
         "privacy": info.privacy_command,
@@ -153,7 +170,7 @@ def register_handlers(application: BotApplication) -> None:
     application.add_handler(
         CommandHandler("reload", staff_reload.reload_command, filters=NEW_PRIVATE_MESSAGE)
     )
-    application.add_handler(CallbackQueryHandler(navigation.on_button))
+    application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND, messages.free_text)
     )
@@ -161,21 +178,7 @@ def register_handlers(application: BotApplication) -> None:
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.COMMAND, navigation.menu_command)
     )
     application.add_handler(MessageHandler(NEW_PRIVATE_MESSAGE & ~filters.TEXT, messages.not_text))
-    application.add_error_handler(_on_error)
-
-
-async def _on_error(update: object, context: BotContext) -> None:
-    # The exception text may quote a request, never the person: log its type and message only.
-    error = context.error
-    if isinstance(error, Forbidden):
-        # The person blocked the bot or deleted their account: routine, nothing to alert on.
-        log.info("update not answered: %s: %s", type(error).__name__, error)
-        return
-    if isinstance(error, BadRequest) and "query is too old" in str(error).lower():
-        # After a restart Telegram redelivers presses the old process had already answered.
-        log.warning("update not answered: %s: %s", type(error).__name__, error)
-        return
-    log.error("update failed: %s: %s", type(error).__name__, error)
+    application.add_error_handler(on_error)
 
 
 async def set_commands(application: BotApplication) -> None:
@@ -232,7 +235,7 @@ async def running_bot(
 
     This does by hand what `run_polling`/`run_webhook` do, minus signal handling, so callers keep
     the loop. "webhook" listens on BOT_WEBHOOK_LISTEN:BOT_WEBHOOK_PORT and registers
-    BOT_WEBHOOK_URL with the secret token (settings checked first, see bot/webhook.py).
+    BOT_WEBHOOK_URL with the secret token (settings checked first, see bot/plumbing/webhook.py).
     Leaving the block stops fetching, finishes every update already received, then closes the
     database (counters flushed).
     """

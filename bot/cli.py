@@ -1,4 +1,7 @@
-"""Command line: `python -m bot run|chat|check|i18n|...`. Each command imports what it needs."""
+"""Command line of the server: `python -m bot run|check|export|report|backup|links`.
+
+Each command imports what it needs; development tools live in `devtools` (`python -m devtools`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ import logging
 import re
 import signal
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
@@ -30,11 +32,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="receive updates by webhook behind a reverse proxy: listen on BOT_WEBHOOK_LISTEN:"
         "BOT_WEBHOOK_PORT, register BOT_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET",
     )
-    chat = commands.add_parser("chat", help="talk to the bot in this terminal, no Telegram needed")
-    chat.add_argument("--language-code", default="sv", help="the fake Telegram client's language")
     commands.add_parser("check", help="validate content and catalogs, print a status table")
-    i18n = commands.add_parser("i18n", help="extract UI strings and update the .po catalogs")
-    i18n.add_argument("action", choices=["update", "check"])
+    kit = commands.add_parser("review-kit", help="printable side-by-side sheets for reviewers")
+    kit.add_argument("--lang", required=True, choices=["rom", "fi", "sv"])
+    kit.add_argument("--topic", action="append", default=[], metavar="ID", help="repeatable")
+    kit.add_argument("--out", metavar="DIR", type=Path, default=Path("review-kit"))
+    kit.add_argument("--no-pdf", action="store_true", help="HTML only, even with Chromium")
+    review = commands.add_parser(
+        "review", help="record a domain expert's or native speaker's review"
+    )
+    review.add_argument("action", choices=["record"])
+    review.add_argument("--lang", required=True, choices=["rom", "fi", "sv"])
+    review.add_argument("--topic", required=True, metavar="ID")
+    review.add_argument("--role", required=True, help="e.g. 'modersmålstalare (kelderash)'")
+    review.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    review.add_argument("--by", help="optional: the reviewer's organisation or initials")
     backup = commands.add_parser("backup", help="copy the live database safely, bot running or not")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
     links = commands.add_parser("links", help="deep links per topic and language: CSV, QR, posters")
@@ -55,36 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         staff_command.add_argument("--since", metavar="YYYY-MM-DD", help="first day (its week)")
         staff_command.add_argument("--until", metavar="YYYY-MM-DD", help="last day (its week)")
 
-    from bot.bench import add_arguments as add_bench_arguments
-
-    bench = commands.add_parser(
-        "bench", help="search latency, throughput against an echo bot, start-up, memory"
-    )
-    add_bench_arguments(bench)
-
-    from bot.durability import add_arguments as add_durability_arguments
-
-    durability = commands.add_parser(
-        "durability", help="SIGKILL the bot while feedback is sent: is anything acknowledged lost?"
-    )
-    add_durability_arguments(durability)
-
-    # These keep their own options: everything after the command name is passed on unparsed.
-    passthrough = {"eval": _search_eval, "eval-scrubber": _scrubber_eval}
-    commands.add_parser("eval", help="search accuracy per language on the evaluation questions")
-    commands.add_parser("eval-scrubber", help="recall and precision of the personal-data scrubber")
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments and arguments[0] in passthrough:
-        return passthrough[arguments[0]](arguments[1:])
-
-    args = parser.parse_args(arguments)
+    args = parser.parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
-        "bench": _bench,
-        "durability": _durability,
         "run": _run,
-        "chat": _chat,
         "check": _check,
-        "i18n": _i18n,
+        "review-kit": _review_kit,
+        "review": _review,
         "backup": _backup,
         "links": _links,
         "export": _export,
@@ -95,30 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-
-
-def _search_eval(argv: list[str]) -> int:
-    from bot.search.evaluate import main as search_eval
-
-    return search_eval(argv)
-
-
-def _scrubber_eval(argv: list[str]) -> int:
-    from bot.privacy.scrubber_eval import main as scrubber_eval
-
-    return scrubber_eval(argv)
-
-
-def _bench(args: argparse.Namespace) -> int:
-    from bot.bench import run
-
-    return run(args)
-
-
-def _durability(args: argparse.Namespace) -> int:
-    from bot.durability import run
-
-    return run(args)
 
 
 def _settings(require_token: bool = True) -> Settings:
@@ -134,7 +98,7 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings()
     mode: Literal["polling", "webhook"] = "webhook" if args.webhook else "polling"
     if mode == "webhook":
-        from bot.webhook import webhook_config
+        from bot.plumbing.webhook import webhook_config
 
         webhook_config(settings)  # ConfigError: one line on stderr, exit code 2, nothing started
     configure_logging(settings.log_level, settings.token)
@@ -227,47 +191,48 @@ async def _serve(settings: Settings, mode: Literal["polling", "webhook"] = "poll
     log.info("stopped cleanly")
 
 
-# --- chat ---------------------------------------------------------------------------------------
+# --- check --------------------------------------------------------------------------------------
 
 
-def _chat(args: argparse.Namespace) -> int:
-    from bot.privacy.logs import configure_logging
+def _review_kit(args: argparse.Namespace) -> int:
+    from bot.content import load_library
+    from bot.content.reviewkit import write_review_kit
 
-    configure_logging("WARNING")
-    asyncio.run(_chat_session(args.language_code))
+    settings = _settings(require_token=False)
+    library = load_library(settings.content_dir)
+    try:
+        written = write_review_kit(library, args.lang, args.out, args.topic, pdf=not args.no_pdf)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    pdfs = sum(1 for path in written if path.suffix == ".pdf")
+    print(f"{len(written) - pdfs} HTML file(s), {pdfs} PDF(s) in {args.out}")
     return 0
 
 
-async def _chat_session(language_code: str) -> None:
-    from bot.app import running_bot
-    from bot.chat_terminal import run_terminal, stdin_lines
-    from bot.fake_telegram import FakeBotApi
+def _review(args: argparse.Namespace) -> int:
+    import datetime as dt
 
-    base = _settings(require_token=False)
-    with tempfile.TemporaryDirectory(prefix="bot-chat-") as data_dir:
-        async with FakeBotApi() as api:
-            settings = _replace(
-                base, token=api.token, api_base_url=api.base_url, data_dir=Path(data_dir)
-            )
-            async with running_bot(settings, poll_timeout=1):
-                user = api.new_user(first_name="You", language_code=language_code)
-                print(
-                    "Chatting with the bot. Type a message, a number to press a button, "
-                    "Ctrl-D to quit.",
-                    flush=True,
-                )
-                await run_terminal(
-                    api, user, stdin_lines(), sys.stdout, echo_input=not sys.stdin.isatty()
-                )
+    from bot.content import load_library
+    from bot.content.reviewkit import record_review
 
-
-def _replace(settings: Settings, **changes: object) -> Settings:
-    from dataclasses import replace
-
-    return replace(settings, **changes)  # type: ignore[arg-type]
-
-
-# --- check and catalogs -------------------------------------------------------------------------
+    settings = _settings(require_token=False)
+    library = load_library(settings.content_dir)
+    topic_id = library.resolve_id(args.topic)
+    if topic_id is None or (args.lang, topic_id) not in library.topics:
+        print(f"error: no topic '{args.topic}' in '{args.lang}'", file=sys.stderr)
+        return 2
+    try:
+        date = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(f"error: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
+        return 2
+    path = settings.content_dir / args.lang / f"{topic_id}.yaml"
+    digest = record_review(
+        path, library.topics[(args.lang, topic_id)], role=args.role, date=date, by=args.by
+    )
+    print(f"recorded review of {args.lang}/{topic_id} ({digest[:19]}...) in {path}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -281,27 +246,13 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-def _i18n(args: argparse.Namespace) -> int:
-    from bot.catalogs import extract, find_gaps, update
-
-    settings = _settings(require_token=False)
-    template = extract()
-    if args.action == "update":
-        update(settings.locale_dir, template)
-    gaps = find_gaps(settings.locale_dir, template)
-    for gap in gaps:
-        print(gap)
-    print(f"{len(template) - 1} UI strings, {len(gaps)} gap(s)")
-    return 1 if gaps else 0
-
-
 # --- links --------------------------------------------------------------------------------------
 
 
 def _links(args: argparse.Namespace) -> int:
     from bot.content import ContentError, load_library
     from bot.i18n import load_translators
-    from bot.links import (
+    from bot.links.posters import (
         LinkError,
         all_links,
         format_table,

@@ -18,19 +18,20 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot import callbacks as cb
-from bot import views
 from bot.app import build_search, running_bot
 from bot.config import Settings
 from bot.content.model import LANGUAGES, Lang, Library
-from bot.deeplinks import MAX_PAYLOAD, DeepLink, build_payload, parse_payload
-from bot.fake_telegram import EntityParseError, FakeBotApi, SentMessage, parse_html, utf16_len
 from bot.feedback import survey
 from bot.feedback.survey import Draft, Step, clean_comment, comment_too_long
 from bot.i18n import Translator
+from bot.links.deeplinks import MAX_PAYLOAD, DeepLink, build_payload, parse_payload
 from bot.privacy.scrubber import scrub
-from bot.render import MESSAGE_LIMIT, bold, escape, italic, link, pack
 from bot.search.engine import SearchEngine
+from bot.ui import callbacks as cb
+from bot.ui import screens as views
+from bot.ui import survey as survey_ui
+from bot.ui.render import MESSAGE_LIMIT, bold, escape, italic, link, pack
+from devtools.fake_telegram import EntityParseError, FakeBotApi, SentMessage, parse_html, utf16_len
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -258,13 +259,13 @@ def test_confirmation_shows_any_comment_exactly_and_fits(
     draft = draft.with_comment(text)
     if comment_too_long(text):
         return  # refused with a hint instead, nothing to confirm
-    screen = survey.confirm_screen(
+    screen = survey_ui.confirm_screen(
         t,
         draft,
         lang=lang,
         today=dt.date(2025, 12, 29),
         municipality_names={m.id: m.name for m in library.municipalities},
-        hint=survey.save_failed_hint(t) if hint else None,
+        hint=survey_ui.save_failed_hint(t) if hint else None,
     )
     [message] = screen.messages
     shown = _assert_telegram_accepts(message)
@@ -280,14 +281,14 @@ def test_every_survey_screen_is_valid_html(
     offered = tuple((m.id, m.name) for m in library.municipalities)
     names = frozenset(mid for mid, _ in offered)
     screens = [
-        survey.question_screen(t, step, municipalities=offered, hint=hint)
+        survey_ui.question_screen(t, step, municipalities=offered, hint=hint)
         for step in survey.QUESTIONS
-        for hint in (None, survey.too_long_hint(t), survey.use_buttons_hint(t))
+        for hint in (None, survey_ui.too_long_hint(t), survey_ui.use_buttons_hint(t))
     ]
     screens += [
-        survey.thanks_screen(t, 24),
-        survey.cancelled_screen(t),
-        survey.limit_screen(t),
+        survey_ui.thanks_screen(t, 24),
+        survey_ui.cancelled_screen(t),
+        survey_ui.limit_screen(t),
     ]
     for screen in screens:
         for message in screen.messages:
@@ -296,7 +297,7 @@ def test_every_survey_screen_is_valid_html(
             for button in row:
                 assert button.data is not None and len(button.data.encode()) <= 64
                 assert (
-                    survey.parse(button.data, names) is not None
+                    survey_ui.parse(button.data, names) is not None
                     or cb.decode(button.data, library, names) is not None
                 )
 
@@ -325,15 +326,15 @@ def test_callback_data_never_raises_and_only_known_actions_pass(
     if action is not None:
         assert cb.decode(cb.encode(action), library, municipalities) == action
         assert len(data.encode()) <= 64
-    answer = survey.parse(data, municipalities)
+    answer = survey_ui.parse(data, municipalities)
     if answer is not None:
-        assert survey.encode(answer) == data
+        assert survey_ui.encode(answer) == data
 
 
 @given(st.sampled_from([Step.SERVICE, Step.RATING, Step.AGE]), any_text)
 def test_survey_answers_outside_the_allow_list_are_refused(step: Step, code: str) -> None:
-    allowed = {code for code, _ in survey.FIXED_OPTIONS[step]} | {survey.SKIP}
-    answer = survey.parse(f"fq:{step.value}:{code}", frozenset())
+    allowed = {code for code, _ in survey.FIXED_OPTIONS[step]} | {survey_ui.SKIP}
+    answer = survey_ui.parse(f"fq:{step.value}:{code}", frozenset())
     assert (answer is not None) == (code in allowed and ":" not in code)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.catalogs import extract, find_gaps
 from bot.config import REPO_ROOT
 from bot.content.model import Lang
 from bot.i18n import Translator, load_translators, po_path
+from devtools.catalogs import extract, find_gaps
 
 LOCALE_DIR = REPO_ROOT / "locale"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import REPO_ROOT
-from bot.fake_telegram import FakeBotApi
+from devtools.fake_telegram import FakeBotApi
 
 STARTUP_TIMEOUT = 60.0
 

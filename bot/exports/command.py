@@ -16,7 +16,7 @@ from typing import Literal
 from bot.exports.data import ExportData, build_export
 from bot.exports.report import write_report_html
 from bot.exports.writers import write_csv, write_json, write_xlsx
-from bot.storage import Database
+from bot.storage.database import Database
 
 Format = Literal["xlsx", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "json")

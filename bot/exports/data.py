@@ -41,7 +41,7 @@ from bot.exports.suppression import (
     suppress_counts,
 )
 from bot.feedback.survey import AGE_BANDS, RATINGS, RESPECT, SERVICES
-from bot.storage import Database, iso_week
+from bot.storage.database import Database, iso_week
 
 LANGUAGE_LABELS: dict[str, str] = {"sv": "Swedish", "rom": "Romani chib", "fi": "Finnish"}
 SKIPPED = "Skipped"

@@ -1,8 +1,8 @@
 """/feedback and the menu's feedback button: the anonymous survey as a ConversationHandler.
 
 The steps, texts and checks live in bot/feedback/survey.py; this module only moves a person from
-screen to screen. The draft is kept in memory (PTB's user_data, never persisted) until the person
-presses Send; only then is anything written, and the thank-you is shown after the commit.
+screen to screen. The draft is kept in memory (`UserData.survey`, never persisted) until the
+person presses Send; only then is anything written, and the thank-you is shown after the commit.
 
 Leaving: /cancel and the Cancel buttons end the survey with "nothing was saved". Any other
 command or any other button also ends it, silently, and the update is put back in the queue so
@@ -15,7 +15,6 @@ import logging
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -28,18 +27,18 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.content.model import Lang
-from bot.feedback import store, survey
-from bot.feedback.limits import SubmissionLimiter
-from bot.feedback.survey import Draft, Step
-from bot.handlers.common import show, translator, visitor
-from bot.services import BotContext, Services
+from bot.feedback import survey
+from bot.feedback.survey import Draft, Step, SurveySession
+from bot.handlers.common import show, translator
+from bot.handlers.language import send_greeting
+from bot.plumbing.context import BotContext
+from bot.services import Services
+from bot.storage import feedback as store
+from bot.ui import survey as survey_ui
 
 log = logging.getLogger(__name__)
 
 END = ConversationHandler.END
-SESSION_KEY = "feedback"
-LIMITER_KEY = "feedback_limiter"
 #: A survey untouched this long is forgotten at the person's next update, so that a question
 #: typed days later is not taken for the answer to an old "in your own words".
 SESSION_MAX_AGE = 2 * 3600.0
@@ -48,16 +47,6 @@ clock: Callable[[], float] = time.monotonic
 
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 TYPED_TEXT = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
-
-
-@dataclass(slots=True)
-class Session:
-    """One person's survey in progress; in memory only."""
-
-    lang: Lang
-    step: Step
-    draft: Draft
-    started: float
 
 
 class PatternButton(CallbackQueryHandler[BotContext, object]):
@@ -75,7 +64,7 @@ class PatternButton(CallbackQueryHandler[BotContext, object]):
 
 
 def conversation() -> ConversationHandler[BotContext]:
-    buttons = PatternButton(on_button, pattern=survey.CALLBACK_PATTERN)
+    buttons = PatternButton(on_button, pattern=survey_ui.CALLBACK_PATTERN)
     remind = MessageHandler(TYPED_TEXT, use_buttons)
     states: dict[object, list[object]] = {
         step.value: [buttons, remind] for step in Step if step is not Step.COMMENT
@@ -103,37 +92,29 @@ def conversation() -> ConversationHandler[BotContext]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def limiter(services: Services) -> SubmissionLimiter:
-    found = services.extras.get(LIMITER_KEY)
-    if not isinstance(found, SubmissionLimiter):
-        found = SubmissionLimiter()
-        services.extras[LIMITER_KEY] = found
-    return found
-
-
 def offered_municipalities(services: Services) -> tuple[tuple[str, str], ...]:
     offered = services.municipality_ids
     names = {m.id: m.name for m in services.library.municipalities}
     return tuple((mid, names[mid]) for mid in offered if mid in names)
 
 
-def _session(context: BotContext) -> Session | None:
+def _session(context: BotContext) -> SurveySession | None:
     data = context.user_data
-    session = data.get(SESSION_KEY) if data is not None else None
-    if not isinstance(session, Session) or clock() - session.started > SESSION_MAX_AGE:
+    session = data.survey if data is not None else None
+    if session is None or clock() - session.started > SESSION_MAX_AGE:
         return None
     return session
 
 
 def _forget_session(context: BotContext) -> None:
     if context.user_data is not None:
-        context.user_data.pop(SESSION_KEY, None)
+        context.user_data.survey = None
 
 
 async def _show_step(
     update: Update,
     context: BotContext,
-    session: Session,
+    session: SurveySession,
     *,
     edit: bool,
     hint: str | None = None,
@@ -142,7 +123,7 @@ async def _show_step(
     t = translator(services, session.lang)
     offered = offered_municipalities(services)
     if session.step is Step.CONFIRM:
-        screen = survey.confirm_screen(
+        screen = survey_ui.confirm_screen(
             t,
             session.draft,
             lang=session.lang,
@@ -151,7 +132,7 @@ async def _show_step(
             hint=hint,
         )
     else:
-        screen = survey.question_screen(t, session.step, municipalities=offered, hint=hint)
+        screen = survey_ui.question_screen(t, session.step, municipalities=offered, hint=hint)
     await show(update, context, screen, edit=edit)
 
 
@@ -166,7 +147,7 @@ async def start(update: Update, context: BotContext) -> object:
             await query.answer()
         return END
     services = context.services
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if query is not None:
         await query.answer()
     if who is None:
@@ -174,17 +155,15 @@ async def start(update: Update, context: BotContext) -> object:
     _forget_session(context)
     edit = query is not None
     if who.lang is None:
-        from bot.handlers.start import send_greeting
-
         await send_greeting(update, context, edit=edit)
         return END
     t = translator(services, who.lang)
-    if limiter(services).remaining(who.key, services.today()) <= 0:
-        await show(update, context, survey.limit_screen(t), edit=edit)
+    if services.feedback_limiter.remaining(who.key, services.today()) <= 0:
+        await show(update, context, survey_ui.limit_screen(t), edit=edit)
         return END
-    session = Session(lang=who.lang, step=Step.SERVICE, draft=Draft(), started=clock())
+    session = SurveySession(lang=who.lang, step=Step.SERVICE, draft=Draft(), started=clock())
     if context.user_data is not None:
-        context.user_data[SESSION_KEY] = session
+        context.user_data.survey = session
     await _show_step(update, context, session, edit=edit)
     return session.step.value
 
@@ -200,11 +179,14 @@ async def on_button(update: Update, context: BotContext) -> object:
         return await leave(update, context)
     services = context.services
     t = translator(services, session.lang)
-    answer = survey.parse(query.data, frozenset(services.municipality_ids))
+    answer = survey_ui.parse(query.data, frozenset(services.municipality_ids))
     stale = (
         answer is None
-        or (isinstance(answer, survey.Choose | survey.Skip) and answer.step is not session.step)
-        or (isinstance(answer, survey.Send) and session.step is not Step.CONFIRM)
+        or (
+            isinstance(answer, survey_ui.Choose | survey_ui.Skip)
+            and answer.step is not session.step
+        )
+        or (isinstance(answer, survey_ui.Send) and session.step is not Step.CONFIRM)
     )
     if stale:
         log.info("feedback: stale or unknown survey button")
@@ -213,15 +195,15 @@ async def on_button(update: Update, context: BotContext) -> object:
         return session.step.value
     await query.answer()
     match answer:
-        case survey.Cancel():
+        case survey_ui.Cancel():
             _forget_session(context)
-            await show(update, context, survey.cancelled_screen(t), edit=True)
+            await show(update, context, survey_ui.cancelled_screen(t), edit=True)
             return END
-        case survey.Send():
+        case survey_ui.Send():
             return await _send(update, context, session)
-        case survey.Choose(step, code):
+        case survey_ui.Choose(step, code):
             session.draft = session.draft.answer(step, code)
-        case survey.Skip(step):
+        case survey_ui.Skip(step):
             session.draft = session.draft.skip(step)
     session.step = survey.next_step(session.step, bool(services.municipality_ids))
     await _show_step(update, context, session, edit=True)
@@ -237,9 +219,9 @@ async def on_comment(update: Update, context: BotContext) -> object:
     if not text:
         return session.step.value
     t = translator(context.services, session.lang)
-    marker = survey.removed_marker(t)
+    marker = survey_ui.removed_marker(t)
     if survey.comment_too_long(text, marker):
-        await _show_step(update, context, session, edit=False, hint=survey.too_long_hint(t))
+        await _show_step(update, context, session, edit=False, hint=survey_ui.too_long_hint(t))
         return session.step.value
     session.draft = session.draft.with_comment(text, marker)
     session.step = survey.next_step(session.step, bool(context.services.municipality_ids))
@@ -253,21 +235,21 @@ async def use_buttons(update: Update, context: BotContext) -> object:
     if session is None:
         return await leave(update, context)
     t = translator(context.services, session.lang)
-    await _show_step(update, context, session, edit=False, hint=survey.use_buttons_hint(t))
+    await _show_step(update, context, session, edit=False, hint=survey_ui.use_buttons_hint(t))
     return session.step.value
 
 
-async def _send(update: Update, context: BotContext, session: Session) -> object:
+async def _send(update: Update, context: BotContext, session: SurveySession) -> object:
     services = context.services
     user = update.effective_user
     assert user is not None
     t = translator(services, session.lang)
     key = services.keys.key(user.id)
     today = services.today()
-    limits = limiter(services)
+    limits = services.feedback_limiter
     if not limits.try_acquire(key, today):
         _forget_session(context)
-        await show(update, context, survey.limit_screen(t), edit=True)
+        await show(update, context, survey_ui.limit_screen(t), edit=True)
         return END
     try:
         await store.save_feedback(
@@ -276,18 +258,18 @@ async def _send(update: Update, context: BotContext, session: Session) -> object
             session.lang,
             today,
             municipalities=frozenset(services.municipality_ids),
-            marker=survey.removed_marker(t),
+            marker=survey_ui.removed_marker(t),
         )
     except Exception as exc:
         limits.release(key, today)
         # The type only: an exception message could quote the values being stored.
         log.error("feedback not saved: %s", type(exc).__name__)
-        await _show_step(update, context, session, edit=True, hint=survey.save_failed_hint(t))
+        await _show_step(update, context, session, edit=True, hint=survey_ui.save_failed_hint(t))
         return session.step.value
     # Committed (synchronous=FULL): only now is the person told it is saved.
     _forget_session(context)
     months = services.settings.feedback_retention_months
-    await show(update, context, survey.thanks_screen(t, months), edit=True)
+    await show(update, context, survey_ui.thanks_screen(t, months), edit=True)
     return END
 
 
@@ -299,9 +281,9 @@ async def cancel_command(update: Update, context: BotContext) -> object:
     _forget_session(context)
     lang = session.lang if session is not None else None
     if lang is None:
-        who = await visitor(update, context)
+        who = await context.visitor(update)
         lang = who.lang if who is not None else None
-    await show(update, context, survey.cancelled_screen(translator(context.services, lang)))
+    await show(update, context, survey_ui.cancelled_screen(translator(context.services, lang)))
     return END
 
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.handlers.common import translator, visitor
 from bot.handlers.navigation import menu_command
 from bot.i18n import Translator
+from bot.plumbing.context import BotContext
 from bot.reload import ReloadResult, reload_content_async
-from bot.render import MESSAGE_LIMIT, bold, escape, visible_len
-from bot.services import BotContext
+from bot.ui.render import MESSAGE_LIMIT, bold, escape, visible_len
 
 #: Room left for "... and N more" under the message limit.
 _TAIL_ROOM = 100
@@ -40,10 +39,9 @@ async def reload_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    who = await visitor(update, context)
     result = await reload_content_async(services)
     # The reply uses the new catalogs when the reload went through.
-    t = translator(services, who.lang if who else None)
+    t = await context.translator(update)
     await context.bot.send_message(chat.id, format_result(t, result))
 
 

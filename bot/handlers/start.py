@@ -1,15 +1,13 @@
-"""First contact: /start with or without a deep link, and choosing a language."""
+"""First contact: /start with or without a deep link."""
 
 from __future__ import annotations
 
 from telegram import Update
 
-from bot import views
-from bot.content.model import Lang
-from bot.deeplinks import parse_payload
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
-from bot.services import BotContext
+from bot.links.deeplinks import parse_payload
+from bot.plumbing.context import BotContext
 
 
 async def start(update: Update, context: BotContext) -> None:
@@ -21,29 +19,13 @@ async def start(update: Update, context: BotContext) -> None:
     if link is None or topic_id is None:
         await send_greeting(update, context)
         return
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
+    context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
     await open_topic(
         update, context, topic_id, ui_lang=link.lang, preference=preference, edit=False
     )
-
-
-async def send_greeting(update: Update, context: BotContext, *, edit: bool = False) -> None:
-    user = update.effective_user
-    telegram_language = user.language_code if user else None
-    await show(
-        update, context, views.greeting(context.services.translators, telegram_language), edit=edit
-    )
-
-
-async def choose_language(update: Update, context: BotContext, lang: Lang) -> None:
-    services = context.services
-    who = await visitor(update, context)
-    if who is None:
-        return
-    await services.db.set_preference(who.key, services.today(), lang=lang)
-    await show(update, context, views.main_menu(translator(services, lang)), edit=True)

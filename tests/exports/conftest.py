@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.exports.data import ExportData, build_export
-from bot.storage import Database, iso_week
+from bot.storage.database import Database, iso_week
 
 TODAY = dt.date(2026, 11, 20)
 FIRST_DAY = dt.date(2026, 7, 27)  # Monday of 2026-W31

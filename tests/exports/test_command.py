@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from bot import cli
 from bot.exports.command import CommandError, default_export_path, parse_day, parse_period
-from bot.storage import Database
+from bot.storage.database import Database
 
 from .conftest import seed
 

@@ -20,7 +20,7 @@ from bot.exports.data import (
     top_questions,
 )
 from bot.exports.suppression import HIDDEN, small_marker
-from bot.storage import Database
+from bot.storage.database import Database
 
 from .conftest import FIRST_DAY, HOSTILE_COMMENTS, TODAY, insert_feedback
 

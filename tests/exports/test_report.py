@@ -18,7 +18,7 @@ from bot.exports.report import (
     write_report_html,
 )
 from bot.exports.suppression import SuppressedTable
-from bot.storage import Database
+from bot.storage.database import Database
 
 from .conftest import TODAY, insert_feedback
 

@@ -22,7 +22,7 @@ from bot.exports.writers import (
     write_json,
     write_xlsx,
 )
-from bot.storage import Database
+from bot.storage.database import Database
 
 from .conftest import HOSTILE_COMMENTS, insert_feedback
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.feedback.store import save_feedback
 from bot.feedback.survey import Draft
-from bot.storage import Database
+from bot.storage.database import Database
+from bot.storage.feedback import save_feedback
 
 DAY = dt.date(2026, 11, 19)
 

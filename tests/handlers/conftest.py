@@ -10,8 +10,9 @@ import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
-from bot.fake_telegram import FakeBotApi, FakeUser, SentMessage
-from bot.services import BotApplication, Services
+from bot.plumbing.context import BotApplication
+from bot.services import Services
+from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage
 
 STAFF_ID = 4242
 

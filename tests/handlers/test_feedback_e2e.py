@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 
 from bot.content.model import LANGUAGES, Lang
-from bot.fake_telegram import FakeUser, SentMessage
-from bot.feedback import store
 from bot.feedback.survey import MAX_COMMENT_CHARS
 from bot.handlers import feedback as feedback_handler
 from bot.i18n import Translator
 from bot.privacy.scrubber import MARKER
-from bot.storage import iso_week
+from bot.storage import feedback as store
+from bot.storage.database import iso_week
+from devtools.fake_telegram import FakeUser, SentMessage
 
 from .conftest import Harness
 
@@ -246,7 +246,7 @@ async def test_a_few_submissions_per_person_and_day(harness: Harness) -> None:
     # The limit is checked again on Send: a survey opened while under the limit is refused
     # if the limit was reached meanwhile, and nothing is stored.
     confirm = await _skip_all(h, other, "sv")
-    limiter = feedback_handler.limiter(h.services)
+    limiter = h.services.feedback_limiter
     key = h.services.keys.key(other.id)
     while limiter.try_acquire(key, h.services.today()):
         pass

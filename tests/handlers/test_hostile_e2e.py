@@ -30,7 +30,7 @@ from telegram import Update
 
 from bot.app import running_bot
 from bot.config import Settings
-from bot.fake_telegram import FakeBotApi, FakeUser, SentMessage, utf16_len
+from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage, utf16_len
 
 from .conftest import STAFF_ID, Harness
 

@@ -8,8 +8,8 @@ import sqlite3
 import pytest
 
 from bot.content import Library
-from bot.deeplinks import DeepLink, build_payload
-from bot.fake_telegram import FakeUser
+from bot.links.deeplinks import DeepLink, build_payload
+from devtools.fake_telegram import FakeUser
 
 from .conftest import Harness
 
@@ -86,7 +86,7 @@ async def test_every_deep_link_opens_its_topic_in_its_language(
     for lang in ("sv", "rom", "fi"):
         for topic_id in library.topic_ids:
             # One person per link: one person opening dozens of links a second would meet the
-            # flood control and the per-chat rate limit (bot/flood.py, bot/ratelimit.py).
+            # flood control and the per-chat rate limit (bot/plumbing/flood.py, ratelimit.py).
             user = harness.api.new_user(language_code="sv")
             payload = build_payload(DeepLink(lang, topic_id))  # type: ignore[arg-type]
             message = await harness.say(user, f"/start {payload}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.fake_telegram import SentMessage
+from devtools.fake_telegram import SentMessage
 
 from .conftest import Harness
 

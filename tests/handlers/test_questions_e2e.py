@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from bot.content import Library
-from bot.fake_telegram import FakeUser
+from devtools.fake_telegram import FakeUser
 
 from .conftest import Harness
 

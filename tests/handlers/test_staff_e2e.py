@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.fake_telegram import FakeUser, SentMessage
-from bot.feedback.store import save_feedback
 from bot.feedback.survey import Draft
 from bot.privacy.scrubber import MARKER
+from bot.storage.feedback import save_feedback
+from devtools.fake_telegram import FakeUser, SentMessage
 
 from .conftest import STAFF_ID, Harness
 

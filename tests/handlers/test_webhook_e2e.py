@@ -14,8 +14,8 @@ import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
-from bot.fake_telegram import FakeBotApi, FakeUser
-from bot.services import BotApplication
+from bot.plumbing.context import BotApplication
+from devtools.fake_telegram import FakeBotApi, FakeUser
 
 SECRET = "Right_secret-0123456789"
 PATH = "telegram-hook"

@@ -1,4 +1,4 @@
-"""Tests for bot.privacy.scrubber and bot.privacy.scrubber_eval.
+"""Tests for bot.privacy.scrubber and devtools.scrubber_eval.
 
 Expected values are written out here or computed by this file's own code (its own Luhn and
 henkilötunnus check), never taken from the scrubber, so every test can fail.
@@ -23,7 +23,7 @@ from bot.privacy.scrubber import (
     luhn_valid,
     scrub,
 )
-from bot.privacy.scrubber_eval import (
+from devtools.scrubber_eval import (
     DEFAULT_CORPUS,
     default_corpora,
     evaluate,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.search.bench import measure_latency
 from bot.search.engine import SearchEngine, load_engine
-from bot.search.evaluate import TARGET_TOP3, evaluate, load_questions, main
+from devtools.search_bench import measure_latency
+from devtools.search_eval import TARGET_TOP3, evaluate, load_questions, main
 
 REPO = Path(__file__).resolve().parents[2]
 CONTENT = REPO / "content"
@@ -93,7 +93,7 @@ def test_eval_command(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.Mo
 @needs_content
 def test_latency_has_no_gross_regression(real_engine: SearchEngine) -> None:
     """A loose guard (CPU time, so a busy machine does not make it flaky); the real numbers
-    come from `python -m bot.search.bench`."""
+    come from `python -m devtools.search_bench`."""
     queries = [q.q for q in load_questions(EVAL)][:80]
     p50, p99 = measure_latency(real_engine, queries, rounds=2)
     assert p50 <= p99 < 10.0

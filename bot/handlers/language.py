@@ -1,0 +1,27 @@
+"""The language choice: the greeting with its language buttons, and remembering the choice."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.content.model import Lang
+from bot.handlers.common import show, translator
+from bot.plumbing.context import BotContext
+from bot.ui import screens as views
+
+
+async def send_greeting(update: Update, context: BotContext, *, edit: bool = False) -> None:
+    user = update.effective_user
+    telegram_language = user.language_code if user else None
+    await show(
+        update, context, views.greeting(context.services.translators, telegram_language), edit=edit
+    )
+
+
+async def choose_language(update: Update, context: BotContext, lang: Lang) -> None:
+    services = context.services
+    who = await context.visitor(update)
+    if who is None:
+        return
+    context.remember(await services.db.set_preference(who.key, services.today(), lang=lang))
+    await show(update, context, views.main_menu(translator(services, lang)), edit=True)
