@@ -175,6 +175,8 @@ def decide(ranking: Ranking, limit: int = 3) -> SearchResult:
         coverage < MIN_COVERAGE and best.score < STRONG_SCORE and not situation
     ):
         return SearchResult("none")
+    if ranking.topical and not ranking.topical[0] and not situation:
+        return SearchResult("none")  # only words from its body text: not what it is about
     best_word = ranking.best_word[0] if ranking.best_word else best.score
     evidence = situation or ranking.matched[0] >= 2 or best_word >= STRONG_WORD
     second = ranking.topics[1].score if len(ranking.topics) > 1 else 0.0

@@ -76,7 +76,8 @@ NEUTRAL_WEIGHT = 0.25
 WEAK_WORD_SCORE = 1.0
 #: score a situation adds to its topic
 SITUATION_SCORE = 6.0
-#: typo corrections of words shorter than this do not count as recognising the word
+#: typo corrections of words shorter than this (or more than one edit away) do not count as
+#: recognising the word
 _FUZZY_KNOWN_FROM = 7
 #: a question never needs more; a pasted letter must not cost more than a question
 MAX_QUERY_WORDS = 30
@@ -125,6 +126,9 @@ class Ranking:
     situations: tuple[bool, ...] = ()
     #: per topic: the score of its best-matching single word
     best_word: tuple[float, ...] = ()
+    #: per topic: whether a query word matched its title, keywords, headings or summary, or a
+    #: synonym group or situation (not only a word somewhere in its body text)
+    topical: tuple[bool, ...] = ()
 
 
 _EMPTY = Ranking((), (), 0)
@@ -192,6 +196,7 @@ class SearchIndex:
         situations: Sequence[Situation] = (),
         situation_keys: dict[str, list[tuple[int, int]]] | None = None,
         situation_docs: tuple[int, ...] = (),
+        topical: dict[str, frozenset[int]] | None = None,
     ) -> None:
         self.topics = topics
         self.synonyms = synonyms
@@ -208,6 +213,7 @@ class SearchIndex:
         self._neutral_terms = neutral_terms
         self._situation_keys = situation_keys or {}
         self._situation_docs = situation_docs
+        self._topical = topical
         self._fuzzy_cache: dict[str, LangTerms] = {}
         self._word_cache: dict[str, Analysed] = {}
 
@@ -325,7 +331,11 @@ class SearchIndex:
             return keys
 
         neutral_terms = frozenset(
-            key for entry in neutral for w in words_of(entry) for key in keys_of(w)
+            key
+            for entry in neutral
+            for w in words_of(entry)
+            for key in keys_of(w)
+            if key[0] or entry.startswith("@")  # "@mamma": every word of mamma's group
         )
         situation_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
         situation_docs: list[int] = []
@@ -358,6 +368,7 @@ class SearchIndex:
             analysers=analysers,
             topic_ids=tuple(topic_ids),
             postings=_bm25f(tfs, lengths),
+            topical=_topical_terms(tfs),
             surfaces=dict(surfaces_by_length),
             known_words=frozenset(surfaces_all),
             patterns=dict(patterns),
@@ -410,6 +421,7 @@ class SearchIndex:
         content = [i for i, (_, _, _, neutral) in enumerate(analysed) if not neutral]
         # content words that match some topic more than weakly (or are words of the texts)
         read: set[int] = set()
+        topical_docs: set[int] = set()
         totals: dict[int, float] = defaultdict(float)
         matched: dict[int, set[int]] = defaultdict(set)
         best_word: dict[int, float] = defaultdict(float)
@@ -432,11 +444,15 @@ class SearchIndex:
                         best_word[doc] = value
                     if value >= WEAK_WORD_SCORE:
                         read.add(position)
+            if kind == _CONTENT and self._topical is not None:
+                for term in unit:
+                    topical_docs.update(self._topical.get(term, ()))
         situated = self._situations(analysed)
         for doc, filled in situated.items():
             totals[doc] += SITUATION_SCORE
             matched[doc].update(i for i in filled if not analysed[i][3])
             read.update(filled)
+            topical_docs.add(doc)
         known = sum(
             1
             for i in content
@@ -453,6 +469,7 @@ class SearchIndex:
             known=known,
             situations=tuple(d in situated for d in order),
             best_word=tuple(round(best_word[d], 4) for d in order),
+            topical=tuple(self._topical is None or d in topical_docs for d in order),
         )
 
     def _situations(self, analysed: list[Analysed]) -> dict[int, set[int]]:
@@ -558,7 +575,9 @@ class SearchIndex:
             elif not extra[0]:
                 quality = "unknown"
             else:
-                quality = "fuzzy" if len(folded) >= _FUZZY_KNOWN_FROM else "guess"
+                nearest = max(w for terms in extra[0].values() for w in terms.values())
+                close = nearest >= FUZZY_WEIGHTS[1] and len(folded) >= _FUZZY_KNOWN_FROM
+                quality = "fuzzy" if close else "guess"
             for more in extra:
                 for lang, terms in more.items():
                     mine = by_lang.setdefault(lang, {})
@@ -691,6 +710,21 @@ def _find_concepts(
                     seen.add(concept)
                     found.append((concept, start))
     return found
+
+
+_TOPICAL_FIELDS = ("title", "keywords", "headings", "summary")
+
+
+def _topical_terms(tfs: list[dict[str, dict[str, float]]]) -> dict[str, frozenset[int]]:
+    """term -> the documents where it is a topic word: in a field other than the body, or a
+    synonym concept anywhere."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for d, doc_tf in enumerate(tfs):
+        for field, tf in doc_tf.items():
+            for term in tf:
+                if field in _TOPICAL_FIELDS or term.startswith("~"):
+                    found[term].add(d)
+    return {term: frozenset(docs) for term, docs in found.items()}
 
 
 def _bm25f(
