@@ -69,6 +69,11 @@ _MIN_QUERY_PART = 4
 #: words shorter than this must share their first letter with a typo correction
 _FUZZY_SAME_FIRST_BELOW = 8
 _CACHE_LIMIT = 50_000
+#: Romani case endings that varieties put on Swedish/Finnish loanwords, and the weight of the
+#: loanword read without its ending
+_ROMANI_CASE_ENDINGS = ("eske", "ske", "star", "sa")
+_MIN_LOAN_BASE = 4
+LOAN_BASE_WEIGHT = 0.9
 #: weight of a neutral word (family words, "help") relative to a content word
 NEUTRAL_WEIGHT = 0.25
 #: a word whose best match scores less than this (a common word somewhere in a body text, a
@@ -214,6 +219,14 @@ class SearchIndex:
         self._situation_keys = situation_keys or {}
         self._situation_docs = situation_docs
         self._topical = topical
+        #: every term of every synonym member, also the second word of a phrase ("builder")
+        self._pattern_terms = frozenset(
+            term
+            for entries in patterns.values()
+            for pattern, _ in entries
+            for terms in pattern
+            for term in terms
+        )
         self._fuzzy_cache: dict[str, LangTerms] = {}
         self._word_cache: dict[str, Analysed] = {}
 
@@ -330,13 +343,20 @@ class SearchIndex:
                             keys.add(("", concept))
             return keys
 
-        neutral_terms = frozenset(
-            key
-            for entry in neutral
-            for w in words_of(entry)
-            for key in keys_of(w)
-            if key[0] or entry.startswith("@")  # "@mamma": every word of mamma's group
-        )
+        group_of = {
+            romani_normalise(ascii_fold(member)): f"~{g}"
+            for g, group in enumerate(groups)
+            for member in group
+        }
+
+        def entry_keys(entry: str) -> set[tuple[str, str]]:
+            """A word's terms; "@member": the concept of the group that holds the member."""
+            if entry.startswith("@"):
+                concept = group_of.get(romani_normalise(ascii_fold(entry[1:].strip())))
+                return {("", concept)} if concept else set()
+            return {key for w in words_of(entry) for key in keys_of(w) if key[0]}
+
+        neutral_terms = frozenset(key for entry in neutral for key in entry_keys(entry))
         situation_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
         situation_docs: list[int] = []
         kept: list[Situation] = []
@@ -347,13 +367,7 @@ class SearchIndex:
             kept.append(situation)
             situation_docs.append(position[situation.topic])
             for slot_number, slot in enumerate(situation.slots):
-                keys = {
-                    term
-                    for member in slot
-                    for w in words_of(member)
-                    for lang, term in keys_of(w)
-                    if lang or member.startswith("@")  # "@soc": any word of soc's group
-                }
+                keys = {term for member in slot for _, term in entry_keys(member)}
                 for term in keys:
                     situation_keys[term].append((number, slot_number))
 
@@ -448,8 +462,8 @@ class SearchIndex:
                 for term in unit:
                     topical_docs.update(self._topical.get(term, ()))
         situated = self._situations(analysed)
-        for doc, filled in situated.items():
-            totals[doc] += SITUATION_SCORE
+        for doc, (weight, filled) in situated.items():
+            totals[doc] += SITUATION_SCORE * weight
             matched[doc].update(i for i in filled if not analysed[i][3])
             read.update(filled)
             topical_docs.add(doc)
@@ -472,8 +486,8 @@ class SearchIndex:
             topical=tuple(self._topical is None or d in topical_docs for d in order),
         )
 
-    def _situations(self, analysed: list[Analysed]) -> dict[int, set[int]]:
-        """doc -> the query words that fill every slot of one of its situations."""
+    def _situations(self, analysed: list[Analysed]) -> dict[int, tuple[float, set[int]]]:
+        """doc -> (the largest weight of its situations found, the query words that fill them)."""
         if not self._situation_keys:
             return {}
         filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
@@ -485,14 +499,16 @@ class SearchIndex:
                     continue
                 for number, slot in self._situation_keys.get(term, ()):
                     filled[number][slot].add(i)
-        found: dict[int, set[int]] = {}
+        found: dict[int, tuple[float, set[int]]] = {}
         for number, slots in filled.items():
             situation = self.situations[number]
             if len(slots) < len(situation.slots):
                 continue
             words = _distinct_fill([slots[j] for j in range(len(situation.slots))])
             if words is not None:
-                found.setdefault(self._situation_docs[number], set()).update(words)
+                doc = self._situation_docs[number]
+                weight, filled_words = found.get(doc, (0.0, set()))
+                found[doc] = (max(weight, situation.weight), filled_words | words)
         return found
 
     def _units(
@@ -501,20 +517,22 @@ class SearchIndex:
         """(alternative terms, kind) per word (content, neutral: weighed down), plus extra units
         for joined word pairs."""
         units = [
-            {t: w * NEUTRAL_WEIGHT for t, w in alternatives.items()}
-            if neutral
-            else dict(alternatives)
-            for _, alternatives, _, neutral in analysed
+            {t: w * _FACTOR[neutral, quality] for t, w in alternatives.items()}
+            for _, alternatives, quality, neutral in analysed
         ]
-        # Synonym phrases ("ekonomiskt bistånd") across consecutive words.
-        for start, (by_lang, _, _, _) in enumerate(analysed):
+        # Synonym phrases ("ekonomiskt bistånd") across consecutive words; a guess at a typo in
+        # a short word is too loose to complete a phrase ("came home" is not "home care").
+        for start, (by_lang, _, quality, _) in enumerate(analysed):
+            if quality not in _RECOGNISED:
+                continue
             for lang, terms in by_lang.items():
                 for term, weight in terms.items():
                     for pattern, concept in self._patterns.get((lang, term), ()):
                         if len(pattern) < 2 or start + len(pattern) > len(words):
                             continue
                         if all(
-                            pattern[j] & analysed[start + j][0].get(lang, {}).keys()
+                            analysed[start + j][2] in _RECOGNISED
+                            and pattern[j] & analysed[start + j][0].get(lang, {}).keys()
                             for j in range(1, len(pattern))
                         ):
                             value = weight * CONCEPT_WEIGHT
@@ -533,19 +551,35 @@ class SearchIndex:
         return result
 
     def _terms_of(self, word: str, weight: float = 1.0) -> LangTerms:
-        """How each analyser that the word's letters allow understands it."""
+        """How each analyser that the word's letters allow understands it. A Swedish or Finnish
+        word with a Romani case ending (`vuokraske`, `doktoriske`, `kommunasa`: Finnish Kaale
+        and other varieties inflect loanwords) is also read without the ending."""
         nordic, romani = script_languages(word)
-        return {
+        result = {
             lang: dict.fromkeys(analyser.terms(word), weight)
             for lang, analyser in self._analysers.items()
             if (romani if lang == "rom" else nordic)
         }
+        if nordic and romani:
+            for ending in _ROMANI_CASE_ENDINGS:
+                if word.endswith(ending) and len(word) - len(ending) >= _MIN_LOAN_BASE:
+                    base = word[: -len(ending)]
+                    for lang in ("sv", "fi"):
+                        analyser = self._analysers.get(lang)
+                        if analyser is None:
+                            continue
+                        mine = result.setdefault(lang, {})
+                        for term in analyser.terms(base):
+                            mine.setdefault(term, weight * LOAN_BASE_WEIGHT)
+                    break
+        return result
 
     def _known(self, by_lang: LangTerms) -> bool:
         return any(
             term in self._postings
             or (lang, term) in self._patterns
             or term in self._situation_keys
+            or term in self._pattern_terms
             or (lang, term) in self._neutral_terms
             for lang, terms in by_lang.items()
             for term in terms
@@ -636,6 +670,15 @@ class SearchIndex:
 
 
 _CONTENT, _NEUTRAL, _EXTRA = 0, 1, 2
+#: weight of a word's terms by (neutral, how it was recognised): a guess at a typo in a short
+#: word counts less than a word that was read
+GUESS_WEIGHT = 0.6
+_FACTOR: dict[tuple[bool, str], float] = {
+    (neutral, quality): (NEUTRAL_WEIGHT if neutral else 1.0)
+    * (GUESS_WEIGHT if quality == "guess" else 1.0)
+    for neutral in (False, True)
+    for quality in ("known", "part", "fuzzy", "guess", "unknown")
+}
 #: how a word must have been recognised to count as read (and to fill a situation's slot)
 _RECOGNISED = frozenset({"known", "part", "fuzzy"})
 #: an alternative term this weak (a distant typo correction) does not fill a situation's slot
