@@ -38,7 +38,7 @@ from bot.handlers import (
 )
 from bot.i18n import N_, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
-from bot.plumbing.context import BotApplication, BotContext
+from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
 from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
@@ -118,7 +118,7 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

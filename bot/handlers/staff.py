@@ -35,7 +35,6 @@ from bot.exports.report import write_report_html
 from bot.exports.suppression import Shown
 from bot.exports.writers import write_csv, write_json, write_xlsx
 from bot.feedback.survey import RATINGS, RESPECT
-from bot.handlers.common import translator, visitor
 from bot.handlers.navigation import menu_command
 from bot.i18n import Translator
 from bot.plumbing.context import BotContext
@@ -143,8 +142,7 @@ async def _staff_request(
     if not is_staff(update, context):
         await menu_command(update, context)
         return None
-    who = await visitor(update, context)
-    t = translator(context.services, who.lang if who else None)
+    t = await context.translator(update)
     period = await _period_or_usage(update, context, t, command)
     if period is None:
         return None

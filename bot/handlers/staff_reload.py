@@ -9,7 +9,6 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.handlers.common import translator, visitor
 from bot.handlers.navigation import menu_command
 from bot.i18n import Translator
 from bot.plumbing.context import BotContext
@@ -40,10 +39,9 @@ async def reload_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    who = await visitor(update, context)
     result = await reload_content_async(services)
     # The reply uses the new catalogs when the reload went through.
-    t = translator(services, who.lang if who else None)
+    t = await context.translator(update)
     await context.bot.send_message(chat.id, format_result(t, result))
 
 
