@@ -127,7 +127,8 @@ class Ranking:
     units: int
     #: how many of the `units` words were recognised (None: all of them)
     known: int | None = None
-    #: per topic: whether a situation pointed to it
+    #: per topic: whether a full situation pointed to it (a weighted word -> topic mapping
+    #: adds to the score but is not evidence enough on its own)
     situations: tuple[bool, ...] = ()
     #: per topic: the score of its best-matching single word
     best_word: tuple[float, ...] = ()
@@ -354,7 +355,8 @@ class SearchIndex:
             if entry.startswith("@"):
                 concept = group_of.get(romani_normalise(ascii_fold(entry[1:].strip())))
                 return {("", concept)} if concept else set()
-            return {key for w in words_of(entry) for key in keys_of(w) if key[0]}
+            # stop words too: they may fill a situation's slot
+            return {key for w in tokenize(entry) if _useful(w) for key in keys_of(w) if key[0]}
 
         neutral_terms = frozenset(key for entry in neutral for key in entry_keys(entry))
         situation_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -461,11 +463,18 @@ class SearchIndex:
             if kind == _CONTENT and self._topical is not None:
                 for term in unit:
                     topical_docs.update(self._topical.get(term, ()))
-        situated = self._situations(analysed)
+        # stop words may fill a situation's slot ("ta" in "soc vill ta mina barn")
+        stopped = [
+            _flatten(self._terms_of(w))
+            for w in words[: MAX_QUERY_WORDS * 2]
+            if _useful(w) and len(w) <= MAX_WORD and self.is_stopword(w)
+        ]
+        situated = self._situations(analysed, stopped)
         for doc, (weight, filled) in situated.items():
             totals[doc] += SITUATION_SCORE * weight
-            matched[doc].update(i for i in filled if not analysed[i][3])
-            read.update(filled)
+            mine = {i for i in filled if i < len(analysed)}
+            matched[doc].update(i for i in mine if not analysed[i][3])
+            read.update(mine)
             topical_docs.add(doc)
         known = sum(
             1
@@ -481,19 +490,27 @@ class SearchIndex:
             matched=tuple(len(matched[d]) for d in order),
             units=len(content),
             known=known,
-            situations=tuple(d in situated for d in order),
+            situations=tuple(d in situated and situated[d][0] >= 1.0 for d in order),
             best_word=tuple(round(best_word[d], 4) for d in order),
             topical=tuple(self._topical is None or d in topical_docs for d in order),
         )
 
-    def _situations(self, analysed: list[Analysed]) -> dict[int, tuple[float, set[int]]]:
-        """doc -> (the largest weight of its situations found, the query words that fill them)."""
+    def _situations(
+        self, analysed: list[Analysed], stopped: Sequence[dict[str, float]] = ()
+    ) -> dict[int, tuple[float, set[int]]]:
+        """doc -> (the largest weight of its situations found, the query words that fill them);
+        `stopped` are the terms of the query's stop words, which fill slots but are not query
+        words (their positions start after the analysed words')."""
         if not self._situation_keys:
             return {}
         filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for i, (_, alternatives, quality, _) in enumerate(analysed):
-            if quality not in _RECOGNISED:
-                continue
+        candidates = [
+            (i, alternatives)
+            for i, (_, alternatives, quality, _) in enumerate(analysed)
+            if quality in _RECOGNISED
+        ]
+        candidates.extend((len(analysed) + j, terms) for j, terms in enumerate(stopped))
+        for i, alternatives in candidates:
             for term, weight in alternatives.items():
                 if weight < _SITUATION_MIN_WEIGHT:
                     continue
