@@ -31,9 +31,7 @@ TODAY = dt.date(2026, 12, 3)
 
 
 def _bytes(path: Path) -> bytes:
-    return b"".join(
-        f.read_bytes() for f in path.parent.iterdir() if f.name.startswith(path.name)
-    )
+    return b"".join(f.read_bytes() for f in path.parent.iterdir() if f.name.startswith(path.name))
 
 
 # --- F1: DEBUG logging writes comments, questions and pseudonyms --------------------------------
@@ -206,7 +204,9 @@ def test_f13_racing_processes_all_get_the_same_secret(tmp_path: Path) -> None:
     for race in range(25):
         directory = tmp_path / f"race{race}"
         results: mp.Queue[object] = context.Queue()
-        processes = [context.Process(target=_start, args=(str(directory), results)) for _ in range(4)]
+        processes = [
+            context.Process(target=_start, args=(str(directory), results)) for _ in range(4)
+        ]
         for process in processes:
             process.start()
         for process in processes:
