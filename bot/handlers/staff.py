@@ -47,12 +47,15 @@ Document = tuple[str, bytes]
 
 
 def is_staff(update: Update, context: BotContext) -> bool:
+    """A staff member in their own private chat: a forged update pairing a staff id with another
+    chat gets nothing (review F11). The one check for every staff command."""
     user = update.effective_user
     chat = update.effective_chat
     return (
         user is not None
         and chat is not None
         and chat.type == ChatType.PRIVATE
+        and chat.id == user.id
         and user.id in context.services.settings.staff_ids
     )
 

@@ -7,9 +7,9 @@ command gets (the menu), so the command does not reveal that it exists.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
 
 from bot.handlers.navigation import menu_command
+from bot.handlers.staff import is_staff
 from bot.i18n import Translator
 from bot.plumbing.context import BotContext
 from bot.reload import ReloadResult, reload_content_async
@@ -19,17 +19,6 @@ from bot.ui.render import MESSAGE_LIMIT, bold, escape, visible_len
 _TAIL_ROOM = 100
 #: One error line at most this long (a message must hold several).
 _LINE_MAX = 400
-
-
-def is_staff(update: Update, context: BotContext) -> bool:
-    user = update.effective_user
-    chat = update.effective_chat
-    return (
-        user is not None
-        and chat is not None
-        and chat.type == ChatType.PRIVATE
-        and user.id in context.services.settings.staff_ids
-    )
 
 
 async def reload_command(update: Update, context: BotContext) -> None:

@@ -203,3 +203,18 @@ def test_extra_column_slot_is_printed(content_copy: Path) -> None:
     report = check(content_copy, LOCALE_DIR)
     report.topic_rows[0].extra["screen1"] = "650"
     assert "screen1" in report.format().splitlines()[0]
+
+
+def test_translation_with_another_structure_is_flagged(content_copy: Path) -> None:
+    assert not any(
+        "pairs them by position" in str(w) for w in check(content_copy, LOCALE_DIR).warnings
+    )
+    path = content_copy / "fi" / "work.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("next_steps:\n", "next_steps:\n  - Ylimääräinen askel.\n", 1), encoding="utf-8"
+    )
+    report = check(content_copy, LOCALE_DIR)
+    assert any(
+        "pairs them by position" in str(w) and "fi/work.yaml" in str(w) for w in report.warnings
+    )
