@@ -99,7 +99,6 @@ _STRONG_INTROS: Final = frozenset(
         ("heter",),
         ("namn", "ar"),
         ("namnet", "ar"),
-        ("kallas",),
         ("mvh",),
         ("halsningar",),
         ("nimeni", "on"),
@@ -123,6 +122,7 @@ _WEAK_INTROS: Final = frozenset(
         ("jag", "ar"),
         ("det", "ar"),
         ("har", "ar"),
+        ("kallas",),
         ("olen",),
         ("tassa",),
         ("me", "sem"),
@@ -296,28 +296,45 @@ _JOINING_GAPS: Final = frozenset({" ", "-", "\u00a0"})
 _CONTEXT_GAP: Final = re.compile(r"[\s:,\-]*")
 
 
+@lru_cache(maxsize=65_536)
+def _word_info(word: str) -> tuple[str, tuple[int, bool, bool, bool], bool, bool, bool]:
+    """(folded key, `_classify`, person word, capitalised, acronym) of a word; cached."""
+    key = fold(word)
+    acronym = word.isupper() and len(word) <= 3
+    capital = word[0].isupper() and not acronym
+    return key, _classify(key), _is_person_word(key), capital, acronym
+
+
 def find_name_candidates(text: str, out: list[Candidate]) -> None:
     """Append the names in (normalised) ``text`` to ``out``, adjacent name words as one span."""
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    tokens: list[tuple[int, int]] = []
+    keys: list[str] = []
+    classes: list[tuple[int, bool, bool, bool]] = []
+    person_word: list[bool] = []
+    capital: list[bool] = []
+    acronym: list[bool] = []
+    gaps: list[str] = []
+    initial: list[bool] = []
+    marker: list[bool] = []
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        key, classified, person, cap, acr = _word_info(match.group())
+        gap = text[previous_end:start]
+        initial.append(not tokens or (gap != " " and not _SENTENCE_BREAK.isdisjoint(gap)))
+        marker.append(start > 0 and text[start - 1] == "[" and text[end : end + 1] == "]")
+        tokens.append((start, end))
+        keys.append(key)
+        classes.append(classified)
+        person_word.append(person)
+        capital.append(cap)
+        acronym.append(acr)
+        gaps.append(gap)
+        previous_end = end
     if not tokens:
         return
     count = len(tokens)
-    keys = [fold(word) for _, _, word in tokens]
-    gaps = [
-        text[tokens[i - 1][1] : tokens[i][0]] if i else text[: tokens[0][0]] for i in range(count)
-    ]
-    classes = [_classify(key) for key in keys]
     kept = [entry[3] for entry in classes]
-    person_word = [_is_person_word(key) for key in keys]
-    capital = [
-        word[0].isupper() and not (word.isupper() and len(word) <= 3) for _, _, word in tokens
-    ]
-    acronym = [word.isupper() and len(word) <= 3 for _, _, word in tokens]
-    initial = [i == 0 or any(char in _SENTENCE_BREAK for char in gaps[i]) for i in range(count)]
-    marker = [
-        start > 0 and text[start - 1] == "[" and text[end : end + 1] == "]"
-        for start, end, _ in tokens
-    ]
     name = [False] * count
 
     def usable(i: int) -> bool:
@@ -357,9 +374,23 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
                 or (key == "rom" and i and keys[i - 1] in _ROM_POSSESSIVES)
             ):
                 mark_after(nxt, False)
-            elif key in _ARTICLES and capital[nxt] and usable(nxt) and not kept[nxt]:
+            elif (
+                key in _ARTICLES
+                and gaps[nxt] == " "
+                and capital[nxt]
+                and usable(nxt)
+                and not kept[nxt]
+                and not person_word[nxt]
+            ):
                 name[nxt] = True  # Romani articles go with personal names: "o Stefan"
-        if key.startswith("perhe") and i and capital[i - 1] and not kept[i - 1]:
+        if (
+            key.startswith("perhe")
+            and i
+            and capital[i - 1]
+            and keys[i - 1].endswith("n")
+            and not kept[i - 1]
+            and keys[i - 1] not in _COMMON
+        ):
             name[i - 1] = usable(i - 1)  # "Hagertin perhe"
         if key.startswith("nimi") and i and gaps[i] == "-" and capital[i - 1]:
             name[i - 1] = usable(i - 1)  # "Nieminen-niminen"
@@ -402,8 +433,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         if not name[index]:
             index += 1
             continue
-        start = tokens[index][0]
-        end = tokens[index][1]
+        start, end = tokens[index]
         index += 1
         while index < count and name[index] and gaps[index] in _JOINING_GAPS:
             end = tokens[index][1]

@@ -253,6 +253,7 @@ _NUMBER_WORD: Final = re.compile(
     r"(?<![\w])(?i:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|"
     r"sexton|sjutton|arton|nitton|tjugo\w{0,4}|trettio\w{0,4}|fyrtio\w{0,4})(?![\w])" + _NOT_A_UNIT
 )
+_STREET_HINT: Final = re.compile(r"gat|v[äa]g|gr[äa]nd|all[ée]|torg|stig|plan|back|led|ring|kaj")
 # A post-office box: "Box 1234", Finnish "PL 123" (postilokero).
 _PO_BOX: Final = re.compile(
     rf"(?<![\w])(?:[Bb]ox|BOX|[Pp]ostbox|PL|[Pp]ostilokero)\.?{_SP}?[0-9]{{1,5}}(?![0-9])"
@@ -474,5 +475,6 @@ def find_pattern_candidates(text: str, out: list[Candidate]) -> None:
     if "ox" in lower or "PL" in text:
         for match in _PO_BOX.finditer(text):
             out.append((match.start(), match.end(), _RANK_ADDRESS, "address"))
-    for match in _NUMBER_WORD.finditer(text):
-        _street_before_number_word(text, match.start(), match.end(), out)
+    if _STREET_HINT.search(lower):  # "Storgatan tolv": only where a street can be
+        for match in _NUMBER_WORD.finditer(text):
+            _street_before_number_word(text, match.start(), match.end(), out)
