@@ -222,13 +222,13 @@ def test_markers_are_never_scrubbed_and_scrubbing_is_idempotent(lang: str) -> No
 tricky = st.lists(
     st.sampled_from(
         [
-            *("Maria ", "Taikon ", "heter ", "olen ", "Handläggaren ", "familjen ", "mo anav si "),
-            *("Marjalle ", "@anna ", "Lund ", "\u200b", "８", "-", "0", " ", ". ", "[poistettu] "),
-            *("[khosado] ", "[borttaget] ", "e ", "o ", "Ș", "tefan ", "850101-2382 "),
+            *("Maria", "Taikon", "heter", "olen", "Handläggaren", "familjen", "mo anav si"),
+            *("Marjalle", "@anna", "Lund", "\u200b", "８", "-", "0", ".", "[poistettu]"),
+            *("[khosado]", "[borttaget]", "e", "o", "Ștefan", "850101-2382", "070\u200b1234567"),
         ]
     ),
     max_size=30,
-).map("".join)
+).map(" ".join)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])

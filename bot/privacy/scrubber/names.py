@@ -198,6 +198,15 @@ _FAMILY: Final = frozenset(
     {"familjen", "familj", "fam", "familija", "familia", "familje", "perhe", "suku", "slakten"}
 )
 _ARTICLES: Final = frozenset({"o", "e", "le", "la"})
+# Every word that can start or end a context, so the scan can skip all other words.
+_CONTEXT_WORDS: Final = frozenset(
+    {
+        *(word for intro in _STRONG_INTROS | _WEAK_INTROS for word in intro),
+        *_FAMILY,
+        *_ARTICLES,
+        "rom",
+    }
+)
 _SURNAME_ENDINGS: Final = (
     "sson",
     "ovic",
@@ -297,12 +306,14 @@ _CONTEXT_GAP: Final = re.compile(r"[\s:,\-]*")
 
 
 @lru_cache(maxsize=65_536)
-def _word_info(word: str) -> tuple[str, tuple[int, bool, bool, bool], bool, bool, bool]:
-    """(folded key, `_classify`, person word, capitalised, acronym) of a word; cached."""
+def _word_info(word: str) -> tuple[str, tuple[int, bool, bool, bool], bool, bool, bool, bool]:
+    """(folded key, `_classify`, person word, capitalised, acronym, context word); cached."""
     key = fold(word)
     acronym = word.isupper() and len(word) <= 3
     capital = word[0].isupper() and not acronym
-    return key, _classify(key), _is_person_word(key), capital, acronym
+    person = _is_person_word(key)
+    context = person or key in _CONTEXT_WORDS or key.startswith(("perhe", "nimi"))
+    return key, _classify(key), person, capital, acronym, context
 
 
 def find_name_candidates(text: str, out: list[Candidate]) -> None:
@@ -316,10 +327,15 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
     gaps: list[str] = []
     initial: list[bool] = []
     marker: list[bool] = []
+    context_words: list[int] = []
+    relevant = False
     previous_end = 0
     for match in _TOKEN.finditer(text):
         start, end = match.span()
-        key, classified, person, cap, acr = _word_info(match.group())
+        key, classified, person, cap, acr, context = _word_info(match.group())
+        if context:
+            context_words.append(len(tokens))
+        relevant = relevant or context or cap or classified[0] != _NONE
         gap = text[previous_end:start]
         initial.append(not tokens or (gap != " " and not _SENTENCE_BREAK.isdisjoint(gap)))
         marker.append(start > 0 and text[start - 1] == "[" and text[end : end + 1] == "]")
@@ -331,7 +347,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         acronym.append(acr)
         gaps.append(gap)
         previous_end = end
-    if not tokens:
+    if not relevant:  # no capital, no listed name, no context word: nothing to find
         return
     count = len(tokens)
     kept = [entry[3] for entry in classes]
@@ -359,7 +375,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
             return
         name[i] = True
 
-    for i in range(count):
+    for i in context_words:
         key = keys[i]
         nxt = i + 1
         if nxt < count:
@@ -407,7 +423,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         elif capital[i] and not initial[i] and keys[i].endswith(_SURNAME_ENDINGS):
             name[i] = len(keys[i]) >= 6
     # Pairs: a capitalised (or listed) word next to a name is part of it.
-    changed = True
+    changed = any(name)
     while changed:
         changed = False
         for i in range(count):

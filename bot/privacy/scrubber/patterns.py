@@ -78,7 +78,7 @@ _OBF_AT: Final = (
 _OBF_DOT: Final = (
     rf"(?:{_SP}?[(\[{{]{_SP}?(?i:dot|punkt|\.){_SP}?[)\]}}]{_SP}?|{_SP}(?i:dot|punkt){_SP}|\.)"
 )
-_OBFUSCATED_AT_HINTS: Final = (" at ", "at)", "at]", "at}", "@)", "@]", "@}", "snabel")
+_OBFUSCATED_AT_HINT: Final = re.compile(r" at |at[)\]}]|@[)\]}]|snabel")
 _EMAIL_OBFUSCATED: Final = re.compile(
     rf"(?<![\w.%+\-])[\w.%+\-]+{_OBF_AT}[\w\-]+(?:{_OBF_DOT}[\w\-]+)*?"
     rf"{_OBF_DOT}(?i:{_TLDS_SAFE})(?![\w\-])",
@@ -459,7 +459,7 @@ def find_pattern_candidates(text: str, out: list[Candidate]) -> None:
         _find_email(text, out)
         _find_handles(text, out)
     lower = text.lower()
-    if any(hint in lower for hint in _OBFUSCATED_AT_HINTS):
+    if _OBFUSCATED_AT_HINT.search(lower):
         _find_obfuscated_email(text, out)
     if "." in text or "://" in text:
         _find_urls(text, lower, out)
