@@ -48,7 +48,7 @@ STRONG_SCORE = 4.0
 MIN_KNOWN = 0.5
 #: a confident match on the strength of a single word needs that word to score this much;
 #: otherwise it needs two matched words or a situation (content/search/concepts.yaml)
-STRONG_WORD = 4.0
+STRONG_WORD = 6.0
 #: choices are offered only when the best of them scores at least this much
 MIN_CHOICE_SCORE = 1.5
 
