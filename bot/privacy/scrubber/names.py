@@ -4,12 +4,12 @@ A name is found from its context or from the name lists (data/first_names.txt,
 data/surnames.txt), never from a capital letter alone:
 
 1. Context. After a self-introduction ("jag heter", "mitt namn är", "nimeni on", "mo anav si",
-   "miro nav si", sign-offs such as "mvh" and "terveisin") the next word is a name even in
-   lower case and even if no list has it. After a weaker one ("jag är", "det är", "olen",
-   "tässä", "me sem"), a title or kinship word ("handläggaren", "rektorn", "sosiaalityöntekijä",
-   "poikani", "mo čhavo", "mi dej"), "familjen"/"perhe", or a Romani article before a capital
-   ("o Stefan", "e Rodica"), the next word is a name if it has a capital letter or is a listed
-   name. Finnish "X:n perhe" and "X-niminen" name the word before.
+   "miro nav si") the next word is a name even in lower case and even if no list has it.
+   After a weaker one ("jag är", "det är", "olen", "tässä", "me sem", "tack", sign-offs such
+   as "mvh" and "terveisin"), a title or kinship word ("handläggaren", "rektorn",
+   "sosiaalityöntekijä", "poikani", "mo čhavo", "mi dej"), "familjen"/"perhe", or a Romani
+   article before a capital ("o Stefan", "e Rodica"), the next word is a name if it has a
+   capital letter or is a listed name. Finnish "X:n perhe" and "X-niminen" name the word before.
 2. Lists. A listed name is a name; in lower case only when it is not also an everyday word
    (data/common_words.txt: "love", "bo", "onni", "laine" ...). An everyday-word name needs a
    capital letter in the middle of a sentence. Case endings are undone before the lookup:
@@ -97,17 +97,14 @@ _KEEP: Final = _read_words("keep.txt", phrases=True)
 _STRONG_INTROS: Final = frozenset(
     {
         ("heter",),
+        ("hette",),
         ("namn", "ar"),
         ("namnet", "ar"),
-        ("kallas",),
-        ("mvh",),
-        ("halsningar",),
         ("nimeni", "on"),
         ("nimi", "on"),
         ("nimensa", "on"),
         ("nimeltaan",),
         ("nimelta",),
-        ("terveisin",),
         ("anav", "si"),
         ("nav", "si"),
         ("alav", "si"),
@@ -123,6 +120,13 @@ _WEAK_INTROS: Final = frozenset(
         ("jag", "ar"),
         ("det", "ar"),
         ("har", "ar"),
+        ("kallas",),
+        ("mvh",),
+        ("halsningar",),
+        ("terveisin",),
+        ("tack",),
+        ("tacka",),
+        ("kiitos",),
         ("olen",),
         ("tassa",),
         ("me", "sem"),
@@ -183,6 +187,7 @@ _PERSON_WORDS: Final = frozenset(
         *("son", "sonen", "dotter", "dottern", "man", "mannen", "mamma", "pappa", "mor", "far"),
         *("bror", "brorsan", "syster", "kusin", "moster", "faster", "morbror", "farbror"),
         *("farmor", "mormor", "farfar", "morfar", "svarmor", "sambo", "pojkvan", "flickvan"),
+        *("pojke", "pojken", "flicka", "flickan", "tjej", "tjejen", "kille", "killen"),
         *("van", "vannen", "barn", "barnbarn", "tolkki", "tulkki", "naapuri", "esimies", "pappi"),
         *("herra", "rouva", "neiti", "johtaja", "ystava", "ystavani", "poikani", "tyttareni"),
         *("mieheni", "vaimoni", "aitini", "isani", "veljeni", "siskoni", "sisareni", "mummoni"),
@@ -198,6 +203,15 @@ _FAMILY: Final = frozenset(
     {"familjen", "familj", "fam", "familija", "familia", "familje", "perhe", "suku", "slakten"}
 )
 _ARTICLES: Final = frozenset({"o", "e", "le", "la"})
+# Every word that can start or end a context, so the scan can skip all other words.
+_CONTEXT_WORDS: Final = frozenset(
+    {
+        *(word for intro in _STRONG_INTROS | _WEAK_INTROS for word in intro),
+        *_FAMILY,
+        *_ARTICLES,
+        "rom",
+    }
+)
 _SURNAME_ENDINGS: Final = (
     "sson",
     "ovic",
@@ -296,28 +310,52 @@ _JOINING_GAPS: Final = frozenset({" ", "-", "\u00a0"})
 _CONTEXT_GAP: Final = re.compile(r"[\s:,\-]*")
 
 
+@lru_cache(maxsize=65_536)
+def _word_info(word: str) -> tuple[str, tuple[int, bool, bool, bool], bool, bool, bool, bool]:
+    """(folded key, `_classify`, person word, capitalised, acronym, context word); cached."""
+    key = fold(word)
+    acronym = word.isupper() and len(word) <= 3
+    capital = word[0].isupper() and not acronym
+    person = _is_person_word(key)
+    context = person or key in _CONTEXT_WORDS or key.startswith(("perhe", "nimi"))
+    return key, _classify(key), person, capital, acronym, context
+
+
 def find_name_candidates(text: str, out: list[Candidate]) -> None:
     """Append the names in (normalised) ``text`` to ``out``, adjacent name words as one span."""
-    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
-    if not tokens:
+    tokens: list[tuple[int, int]] = []
+    keys: list[str] = []
+    classes: list[tuple[int, bool, bool, bool]] = []
+    person_word: list[bool] = []
+    capital: list[bool] = []
+    acronym: list[bool] = []
+    gaps: list[str] = []
+    initial: list[bool] = []
+    marker: list[bool] = []
+    context_words: list[int] = []
+    relevant = False
+    previous_end = 0
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        key, classified, person, cap, acr, context = _word_info(match.group())
+        if context:
+            context_words.append(len(tokens))
+        relevant = relevant or context or cap or classified[0] != _NONE
+        gap = text[previous_end:start]
+        initial.append(not tokens or (gap != " " and not _SENTENCE_BREAK.isdisjoint(gap)))
+        marker.append(start > 0 and text[start - 1] == "[" and text[end : end + 1] == "]")
+        tokens.append((start, end))
+        keys.append(key)
+        classes.append(classified)
+        person_word.append(person)
+        capital.append(cap)
+        acronym.append(acr)
+        gaps.append(gap)
+        previous_end = end
+    if not relevant:  # no capital, no listed name, no context word: nothing to find
         return
     count = len(tokens)
-    keys = [fold(word) for _, _, word in tokens]
-    gaps = [
-        text[tokens[i - 1][1] : tokens[i][0]] if i else text[: tokens[0][0]] for i in range(count)
-    ]
-    classes = [_classify(key) for key in keys]
     kept = [entry[3] for entry in classes]
-    person_word = [_is_person_word(key) for key in keys]
-    capital = [
-        word[0].isupper() and not (word.isupper() and len(word) <= 3) for _, _, word in tokens
-    ]
-    acronym = [word.isupper() and len(word) <= 3 for _, _, word in tokens]
-    initial = [i == 0 or any(char in _SENTENCE_BREAK for char in gaps[i]) for i in range(count)]
-    marker = [
-        start > 0 and text[start - 1] == "[" and text[end : end + 1] == "]"
-        for start, end, _ in tokens
-    ]
     name = [False] * count
 
     def usable(i: int) -> bool:
@@ -342,7 +380,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
             return
         name[i] = True
 
-    for i in range(count):
+    for i in context_words:
         key = keys[i]
         nxt = i + 1
         if nxt < count:
@@ -357,9 +395,23 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
                 or (key == "rom" and i and keys[i - 1] in _ROM_POSSESSIVES)
             ):
                 mark_after(nxt, False)
-            elif key in _ARTICLES and capital[nxt] and usable(nxt) and not kept[nxt]:
+            elif (
+                key in _ARTICLES
+                and gaps[nxt] == " "
+                and capital[nxt]
+                and usable(nxt)
+                and not kept[nxt]
+                and not person_word[nxt]
+            ):
                 name[nxt] = True  # Romani articles go with personal names: "o Stefan"
-        if key.startswith("perhe") and i and capital[i - 1] and not kept[i - 1]:
+        if (
+            key.startswith("perhe")
+            and i
+            and capital[i - 1]
+            and keys[i - 1].endswith("n")
+            and not kept[i - 1]
+            and keys[i - 1] not in _COMMON
+        ):
             name[i - 1] = usable(i - 1)  # "Hagertin perhe"
         if key.startswith("nimi") and i and gaps[i] == "-" and capital[i - 1]:
             name[i - 1] = usable(i - 1)  # "Nieminen-niminen"
@@ -376,7 +428,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         elif capital[i] and not initial[i] and keys[i].endswith(_SURNAME_ENDINGS):
             name[i] = len(keys[i]) >= 6
     # Pairs: a capitalised (or listed) word next to a name is part of it.
-    changed = True
+    changed = any(name)
     while changed:
         changed = False
         for i in range(count):
@@ -402,8 +454,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         if not name[index]:
             index += 1
             continue
-        start = tokens[index][0]
-        end = tokens[index][1]
+        start, end = tokens[index]
         index += 1
         while index < count and name[index] and gaps[index] in _JOINING_GAPS:
             end = tokens[index][1]

@@ -78,7 +78,7 @@ _OBF_AT: Final = (
 _OBF_DOT: Final = (
     rf"(?:{_SP}?[(\[{{]{_SP}?(?i:dot|punkt|\.){_SP}?[)\]}}]{_SP}?|{_SP}(?i:dot|punkt){_SP}|\.)"
 )
-_OBFUSCATED_AT_HINTS: Final = (" at ", "at)", "at]", "at}", "@)", "@]", "@}", "snabel")
+_OBFUSCATED_AT_HINT: Final = re.compile(r" at |at[)\]}]|@[)\]}]|snabel")
 _EMAIL_OBFUSCATED: Final = re.compile(
     rf"(?<![\w.%+\-])[\w.%+\-]+{_OBF_AT}[\w\-]+(?:{_OBF_DOT}[\w\-]+)*?"
     rf"{_OBF_DOT}(?i:{_TLDS_SAFE})(?![\w\-])",
@@ -253,6 +253,7 @@ _NUMBER_WORD: Final = re.compile(
     r"(?<![\w])(?i:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|"
     r"sexton|sjutton|arton|nitton|tjugo\w{0,4}|trettio\w{0,4}|fyrtio\w{0,4})(?![\w])" + _NOT_A_UNIT
 )
+_STREET_HINT: Final = re.compile(r"gat|v[äa]g|gr[äa]nd|all[ée]|torg|stig|plan|back|led|ring|kaj")
 # A post-office box: "Box 1234", Finnish "PL 123" (postilokero).
 _PO_BOX: Final = re.compile(
     rf"(?<![\w])(?:[Bb]ox|BOX|[Pp]ostbox|PL|[Pp]ostilokero)\.?{_SP}?[0-9]{{1,5}}(?![0-9])"
@@ -458,7 +459,7 @@ def find_pattern_candidates(text: str, out: list[Candidate]) -> None:
         _find_email(text, out)
         _find_handles(text, out)
     lower = text.lower()
-    if any(hint in lower for hint in _OBFUSCATED_AT_HINTS):
+    if _OBFUSCATED_AT_HINT.search(lower):
         _find_obfuscated_email(text, out)
     if "." in text or "://" in text:
         _find_urls(text, lower, out)
@@ -474,5 +475,6 @@ def find_pattern_candidates(text: str, out: list[Candidate]) -> None:
     if "ox" in lower or "PL" in text:
         for match in _PO_BOX.finditer(text):
             out.append((match.start(), match.end(), _RANK_ADDRESS, "address"))
-    for match in _NUMBER_WORD.finditer(text):
-        _street_before_number_word(text, match.start(), match.end(), out)
+    if _STREET_HINT.search(lower):  # "Storgatan tolv": only where a street can be
+        for match in _NUMBER_WORD.finditer(text):
+            _street_before_number_word(text, match.start(), match.end(), out)
