@@ -69,6 +69,31 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (week, lang)
     );
     """,
+    # Anonymous questions to bridge-builders (bot/cases): the only link to a chat is `seal`,
+    # AES-GCM under a key outside the data dir, deleted when the case closes. No text, no time
+    # finer than the hour, and the hour only while the case is open.
+    """
+    CREATE TABLE cases (
+        number INTEGER PRIMARY KEY AUTOINCREMENT,
+        municipality TEXT NOT NULL,
+        lang TEXT,
+        opened_month TEXT NOT NULL,
+        opened_hour TEXT,
+        answer_hours INTEGER,
+        last_active TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+        seal BLOB,
+        group_message INTEGER,
+        thread INTEGER
+    );
+    CREATE INDEX cases_open ON cases (status, last_active);
+    CREATE TABLE case_messages (
+        municipality TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        number INTEGER NOT NULL REFERENCES cases (number),
+        PRIMARY KEY (municipality, message_id)
+    );
+    """,
 ]
 
 
