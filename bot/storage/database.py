@@ -93,6 +93,19 @@ MIGRATIONS: list[str] = [
         number INTEGER NOT NULL REFERENCES cases (number),
         PRIMARY KEY (municipality, message_id)
     );
+    CREATE TABLE source_tags (
+        tag TEXT PRIMARY KEY,
+        municipality TEXT NOT NULL,
+        place TEXT,
+        registered_week TEXT NOT NULL
+    );
+    CREATE TABLE tag_reach (
+        tag TEXT NOT NULL,
+        week TEXT NOT NULL,
+        scans INTEGER NOT NULL,
+        people INTEGER NOT NULL,
+        PRIMARY KEY (tag, week)
+    );
     """,
 ]
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 import aiohttp
 from aiohttp import web
 
+from devtools.fake_telegram.groups import GroupChats
 from devtools.fake_telegram.html import EntityParseError, ParsedText, parse_html, utf16_len
 from devtools.fake_telegram.models import (
     ApiRequest,
@@ -329,6 +330,9 @@ class FakeBotApi:
             ("getChatMenuButton", self._get_chat_menu_button),
         ):
             self._methods[name.lower()] = (name, handler)
+        self.groups = GroupChats(self)
+        for group_name, group_handler in self.groups.methods():
+            self._methods[group_name.lower()] = (group_name, group_handler)
 
     # -- lifecycle --------------------------------------------------------------------------------
 
@@ -803,6 +807,7 @@ class FakeBotApi:
                 data["caption"] = message.plain
                 if message.entities:
                     data["caption_entities"] = message.entities
+        self.groups.decorate(message, data)
         if message.edit_date is not None:
             data["edit_date"] = message.edit_date
         if message.buttons:
@@ -920,6 +925,7 @@ class FakeBotApi:
         if isinstance(chat_id, bool) or not isinstance(chat_id, int) or chat_id not in self._chats:
             raise _bad("chat not found")
         if sending:
+            self.groups.check_can_send(chat_id)
             if chat_id in self._blocked:
                 raise _ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id not in self._started_chats:
@@ -1220,6 +1226,7 @@ class FakeBotApi:
         chat_id = self._chat_id(params)
         raw, parse_mode, parsed = self._text(params, editing=False)
         markup = self._markup(params)
+        thread, reply_to = self.groups.placement(params, chat_id)
         message = SentMessage(
             message_id=self._new_message_id(chat_id),
             chat_id=chat_id,
@@ -1231,6 +1238,8 @@ class FakeBotApi:
             entities=parsed.entities,
             buttons=markup.buttons,
             reply_keyboard=markup.reply_keyboard,
+            thread_id=thread,
+            reply_to=reply_to,
         )
         self._record("sent", message)
         return self._message_json(message)
