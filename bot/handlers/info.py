@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.handlers.cases import forget_cases
 from bot.handlers.common import show, translator, visitor
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
@@ -33,6 +34,9 @@ async def forget(update: Update, context: BotContext) -> None:
     if who is None:
         return
     had_data = await services.db.forget(who.key)
+    chat = update.effective_chat
+    if chat is not None and await forget_cases(context.bot, services, chat.id):
+        had_data = True
     if context.user_data:
         context.user_data.clear()  # in-memory only, but /forget means everything
     await show(update, context, views.forgotten_screen(translator(services, who.lang), had_data))
