@@ -26,6 +26,7 @@ from bot.cases.groups import BridgeGroups
 from bot.cases.seal import CaseSeal
 from bot.config import Settings
 from bot.content import Library, load_library
+from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
     bridge,
     buttons,
@@ -41,16 +42,16 @@ from bot.handlers import (
 )
 from bot.i18n import N_, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
-from bot.plumbing.context import BotApplication, BotContext
+from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
-from bot.plumbing.flood_gate import flood_gate
+from bot.plumbing.flood import FloodControl
+from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
-from bot.privacy.keys import UserKeys, load_or_create_secret
-from bot.reload import ON_RELOAD, Commit
+from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
-from bot.services import Services
+from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
 
@@ -80,11 +81,13 @@ async def create_services(settings: Settings) -> Services:
     """Load content and catalogs, open the database: everything slow happens here, once."""
     library = load_library(settings.content_dir)
     translators = load_translators(settings.locale_dir)
-    secret = load_or_create_secret(settings.data_dir, settings.secret)
+    secret = load_or_create_secret(
+        settings.secret_path, settings.secret, legacy=settings.data_dir / SECRET_FILE
+    )
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
-    return Services(
+    services = Services(
         settings=settings,
         library=library,
         translators=translators,
@@ -92,8 +95,14 @@ async def create_services(settings: Settings) -> Services:
         keys=UserKeys(secret),
         search=build_search(library, settings),
         bridge=BridgeGroups(settings.bridge_builder_chats),
-        case_seal=CaseSeal(settings.case_key),
+        case_seal=CaseSeal(load_or_create_secret(settings.case_key_path, settings.case_key)),
+        flood=FloodControl(),
+        feedback_limiter=SubmissionLimiter(),
+        reload_hooks=[],
+        reload_lock=asyncio.Lock(),
     )
+    services.reload_hooks.append(_reload_search(services))
+    return services
 
 
 def build_search(library: Library, settings: Settings) -> SearchEngine:
@@ -110,12 +119,14 @@ def build_application(
     """`workers`: updates processed at once, one user's in order (bot/plumbing/concurrency.py);
     `rate_limits`: outgoing throttling, None for none (benchmarks only)."""
     settings = services.settings
+    # Screens every update on arrival (charging the sender) and answers the refused ones first.
+    gate = FloodGate(services)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -124,14 +135,13 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerUserUpdateProcessor(workers, screen=flood_gate(services).screen))
+        .concurrent_updates(PerUserUpdateProcessor(workers, screen=gate.screen))
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
-    services.extras.setdefault(ON_RELOAD, []).append(_reload_search(services))
-    register_handlers(application)
+    register_handlers(application, gate)
     return application
 
 
@@ -149,9 +159,8 @@ def _reload_search(services: Services) -> Callable[[Library], Commit]:
     return prepare
 
 
-def register_handlers(application: BotApplication) -> None:
+def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     # Group -1 runs first: flood-controlled updates stop there (ApplicationHandlerStop).
-    gate = flood_gate(application.bot_data["services"])
     application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
     register_bridge_handlers(application)
@@ -218,7 +227,8 @@ async def _post_init(application: BotApplication) -> None:
     await set_commands(application)
     services: Services = application.bot_data["services"]
     await cases.check_groups(application.bot, services)
-    # Cases whose seal no longer opens (an in-memory key before this start) close now.
+    # Cases inactive while the bot was down, or whose seal no longer opens (a replaced case
+    # key), close now.
     await cases.close_inactive(application.bot, services)
     task = asyncio.create_task(_housekeeping(services, application), name="housekeeping")
     application.bot_data["housekeeping"] = task
@@ -274,27 +284,32 @@ async def running_bot(
     """
     hook = webhook_config(settings) if mode == "webhook" else None
     services = await create_services(settings)
-    application = build_application(services, **build_options)
-    async with application:
-        await _post_init(application)
-        await application.start()
-        assert application.updater is not None
-        if hook is None:
-            await application.updater.start_polling(
-                poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
-            )
-        else:
-            await application.updater.start_webhook(
-                listen=hook.listen,
-                port=hook.port,
-                url_path=hook.url_path,
-                webhook_url=hook.url,
-                secret_token=hook.secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await _post_shutdown(application)
+    try:
+        application = build_application(services, **build_options)
+        async with application:
+            await _post_init(application)
+            await application.start()
+            assert application.updater is not None
+            if hook is None:
+                await application.updater.start_polling(
+                    poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
+                )
+            else:
+                await application.updater.start_webhook(
+                    listen=hook.listen,
+                    port=hook.port,
+                    url_path=hook.url_path,
+                    webhook_url=hook.url,
+                    secret_token=hook.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+                await _post_shutdown(application)
+    finally:
+        # A start-up failure (revoked token, wrong API URL, network down) must not leave the
+        # database thread running: the process would never exit (review F9).
+        await services.db.close()

@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import signal
 import sys
@@ -33,6 +34,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "BOT_WEBHOOK_PORT, register BOT_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET",
     )
     commands.add_parser("check", help="validate content and catalogs, print a status table")
+    kit = commands.add_parser("review-kit", help="printable side-by-side sheets for reviewers")
+    kit.add_argument("--lang", required=True, choices=["rom", "fi", "sv"])
+    kit.add_argument("--topic", action="append", default=[], metavar="ID", help="repeatable")
+    kit.add_argument("--out", metavar="DIR", type=Path, default=Path("review-kit"))
+    kit.add_argument("--no-pdf", action="store_true", help="HTML only, even with Chromium")
+    review = commands.add_parser(
+        "review", help="record a domain expert's or native speaker's review"
+    )
+    review.add_argument("action", choices=["record"])
+    review.add_argument("--lang", required=True, choices=["rom", "fi", "sv"])
+    review.add_argument("--topic", required=True, metavar="ID")
+    review.add_argument("--role", required=True, help="e.g. 'modersmålstalare (kelderash)'")
+    review.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    review.add_argument("--by", help="optional: the reviewer's organisation or initials")
     backup = commands.add_parser("backup", help="copy the live database safely, bot running or not")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
     links = commands.add_parser("links", help="deep links per topic and language: CSV, QR, posters")
@@ -57,6 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run,
         "check": _check,
+        "review-kit": _review_kit,
+        "review": _review,
         "backup": _backup,
         "links": _links,
         "export": _export,
@@ -85,10 +102,37 @@ def _run(args: argparse.Namespace) -> int:
         from bot.plumbing.webhook import webhook_config
 
         webhook_config(settings)  # ConfigError: one line on stderr, exit code 2, nothing started
+    os.umask(0o077)  # everything the bot creates is owner-only (review F14)
     configure_logging(settings.log_level, settings.token)
     guard_library_logs()
-    asyncio.run(_serve(settings, mode))
+    try:
+        asyncio.run(_serve(settings, mode))
+    except Exception as exc:
+        return _start_failure(exc, settings.token)
     return 0
+
+
+def _start_failure(exc: Exception, token: str) -> int:
+    """One redacted line for a failure the operator must fix, exit code 1 (review F9).
+
+    PTB puts the token in InvalidToken's message; nothing here goes to stderr unredacted.
+    """
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.privacy.logs import RedactTokens
+
+    redact = RedactTokens(token).redact
+    if isinstance(exc, InvalidToken):
+        reason = "the Bot API rejected the token (revoked?) or TELEGRAM_API_BASE_URL is wrong"
+    elif isinstance(exc, NetworkError):
+        reason = f"cannot reach the Bot API at TELEGRAM_API_BASE_URL: {redact(str(exc))}"
+    elif isinstance(exc, TelegramError):
+        reason = f"the Bot API refused to start the bot: {redact(str(exc))}"
+    else:
+        log.exception("start-up failed")  # through the redacting log handler
+        return 1
+    print(f"error: {redact(reason)}", file=sys.stderr)
+    return 1
 
 
 #: Where python-telegram-bot and tornado put a whole update (names, message text) in a log line.
@@ -176,6 +220,47 @@ async def _serve(settings: Settings, mode: Literal["polling", "webhook"] = "poll
 
 
 # --- check --------------------------------------------------------------------------------------
+
+
+def _review_kit(args: argparse.Namespace) -> int:
+    from bot.content import load_library
+    from bot.content.reviewkit import write_review_kit
+
+    settings = _settings(require_token=False)
+    library = load_library(settings.content_dir)
+    try:
+        written = write_review_kit(library, args.lang, args.out, args.topic, pdf=not args.no_pdf)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    pdfs = sum(1 for path in written if path.suffix == ".pdf")
+    print(f"{len(written) - pdfs} HTML file(s), {pdfs} PDF(s) in {args.out}")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.content import load_library
+    from bot.content.reviewkit import record_review
+
+    settings = _settings(require_token=False)
+    library = load_library(settings.content_dir)
+    topic_id = library.resolve_id(args.topic)
+    if topic_id is None or (args.lang, topic_id) not in library.topics:
+        print(f"error: no topic '{args.topic}' in '{args.lang}'", file=sys.stderr)
+        return 2
+    try:
+        date = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(f"error: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
+        return 2
+    path = settings.content_dir / args.lang / f"{topic_id}.yaml"
+    digest = record_review(
+        path, library.topics[(args.lang, topic_id)], role=args.role, date=date, by=args.by
+    )
+    print(f"recorded review of {args.lang}/{topic_id} ({digest[:19]}...) in {path}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -301,13 +386,16 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def backup_database(source: Path, target: Path) -> dict[str, int]:
-    """Copy a live SQLite database with the online backup API; return the rows per table.
+    """Copy a live SQLite database with VACUUM INTO; return the rows per table.
 
-    The whole copy is one step of `sqlite3_backup_step(-1)`, i.e. one read transaction: it sees
-    the last commit before it began and nothing of writes under way, while the bot keeps writing
-    (WAL). Copying the file instead could catch a half-written page or miss the -wal file. The
-    copy is checked with PRAGMA integrity_check, made a single self-contained file (no WAL),
-    written with mode 0600 and renamed into place only when complete.
+    VACUUM INTO is one read transaction: it sees the last commit before it began and nothing of
+    writes under way, while the bot keeps writing (WAL). Unlike the page-by-page backup API it
+    rebuilds the database from its live rows, so nothing deleted (purged comments, forgotten
+    preferences, free pages) is carried into the copy (review F6). Copying the file instead could
+    catch a half-written page or miss the -wal file. The copy is checked with PRAGMA
+    integrity_check, made a single self-contained file (no WAL), written with mode 0600 and
+    renamed into place only when complete. The HMAC secret is not in the database and is never
+    copied (review F7).
     """
     import os
     import sqlite3
@@ -319,9 +407,9 @@ def backup_database(source: Path, target: Path) -> dict[str, int]:
     try:
         with (
             contextlib.closing(sqlite3.connect(source)) as live,
-            contextlib.closing(sqlite3.connect(partial)) as copy,
         ):
-            live.backup(copy, pages=-1)
+            live.execute("VACUUM INTO ?", (str(partial),))
+        with contextlib.closing(sqlite3.connect(partial)) as copy:
             copy.execute("PRAGMA journal_mode=DELETE")
             check = copy.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:

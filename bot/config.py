@@ -28,13 +28,22 @@ class BridgeBuilder:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    token: str
+    """Validated settings. The token and both secrets stay out of `repr` (and so out of any log
+    line or traceback that prints the settings or the services holding them)."""
+
+    token: str = field(repr=False)
     api_base_url: str = TELEGRAM_API_BASE_URL
     data_dir: Path = Path("data")
     content_dir: Path = REPO_ROOT / "content"
     locale_dir: Path = REPO_ROOT / "locale"
-    #: HMAC key for user keys; None means "generate once into the data dir".
-    secret: bytes | None = None
+    #: HMAC key for user keys; None means "generate once into `secret_path`".
+    secret: bytes | None = field(default=None, repr=False)
+    #: Where the generated HMAC key lives; None: `<data dir>-key/secret.key`, outside the data
+    #: directory so that copies of it and database backups never carry the key.
+    secret_file: Path | None = None
+    #: Who runs the bot, as residents should read it (e.g. "Haninge kommun"): shown in the bot's
+    #: description, the first greeting card and /privacy.
+    operator_name: str = ""
     #: Language and municipality choices are forgotten after this many days without use.
     preference_ttl_days: int = 180
     #: Feedback free text is deleted after this many months; counts stay.
@@ -47,16 +56,16 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str | None = None
-    webhook_secret: str | None = None
     #: Bridge-builders by Telegram user id (BOT_BRIDGE_BUILDERS=<id>:<municipality>[:<name>],...).
     bridge_builders: tuple[BridgeBuilder, ...] = ()
     #: Each municipality's bridge-builder group (BOT_BRIDGE_BUILDER_CHATS=<municipality>:<chat>).
     bridge_builder_chats: dict[str, int] = field(default_factory=dict)
     #: An anonymous question (case) closes after this many days without a message.
     case_inactivity_days: int = 14
-    #: Key for the case records' chat link; kept outside the data dir. None: a key in memory
-    #: only, so open cases close at a restart (see bot/cases/seal.py).
-    case_key: bytes | None = None
+    #: Key for the case records' chat link; None: generated once into `case_key_path`, outside
+    #: the data dir like the HMAC key (see bot/cases/seal.py).
+    case_key: bytes | None = field(default=None, repr=False)
+    webhook_secret: str | None = field(default=None, repr=False)
 
     @property
     def database_path(self) -> Path:
@@ -64,6 +73,16 @@ class Settings:
 
     def bridge_builder(self, user_id: int) -> BridgeBuilder | None:
         return next((b for b in self.bridge_builders if b.user_id == user_id), None)
+
+    @property
+    def case_key_path(self) -> Path:
+        return self.secret_path.with_name("case.key")
+
+    @property
+    def secret_path(self) -> Path:
+        if self.secret_file is not None:
+            return self.secret_file
+        return self.data_dir.with_name(self.data_dir.name + "-key") / "secret.key"
 
 
 _ENV_KEYS: dict[str, str] = {
@@ -73,6 +92,8 @@ _ENV_KEYS: dict[str, str] = {
     "BOT_CONTENT_DIR": "content_dir",
     "BOT_LOCALE_DIR": "locale_dir",
     "BOT_SECRET": "secret",
+    "BOT_SECRET_FILE": "secret_file",
+    "BOT_OPERATOR_NAME": "operator_name",
     "BOT_PREFERENCE_TTL_DAYS": "preference_ttl_days",
     "BOT_FEEDBACK_RETENTION_MONTHS": "feedback_retention_months",
     "BOT_SOURCE_MAX_AGE_DAYS": "source_max_age_days",
@@ -123,7 +144,7 @@ def load_settings(
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key in {"data_dir", "content_dir", "locale_dir"}:
+    if key in {"data_dir", "content_dir", "locale_dir", "secret_file"}:
         return Path(str(value))
     if key in {
         "preference_ttl_days",
@@ -169,6 +190,11 @@ def _coerce(key: str, value: Any) -> Any:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, got {url}")
         return url
+    if key == "operator_name":
+        name = " ".join(str(value).split())
+        if len(name) > 60 or any(c in name for c in "<>&"):
+            raise ValueError("BOT_OPERATOR_NAME must be at most 60 characters, without < > &")
+        return name
     return str(value)
 
 

@@ -160,7 +160,8 @@ def check(
                 text
                 for (lang, _), topic in library.topics.items()
                 if lang == REFERENCE_LANGUAGE
-                for text in topic.plain_texts()
+                # Swedish search keywords too: words residents use that the texts avoid.
+                for text in (*topic.plain_texts(), *topic.keywords)
             ),
             glossary,
         )

@@ -83,7 +83,9 @@ class Glossary:
 
     def romani_words(self) -> frozenset[str]:
         """Every word the Romani side of the glossary uses: never counted as Swedish."""
-        return frozenset(w.lower() for term in self.terms for w in _words(term.rom))
+        return frozenset(
+            w.lower() for term in self.terms for w in _words(_BRACKETS.sub(" ", term.rom))
+        )
 
 
 def _words(text: str) -> list[str]:

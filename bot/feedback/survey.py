@@ -12,6 +12,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from bot.content.model import Lang
 from bot.i18n import N_
 from bot.privacy.scrubber import scrub
 
@@ -141,6 +142,18 @@ class Draft:
     def with_comment(self, text: str) -> Draft:
         """The draft with the scrubbed text as comment (None if nothing is left of it)."""
         return replace(self, comment=clean_comment(text))
+
+
+@dataclass(slots=True)
+class SurveySession:
+    """One person's survey in progress: held in memory only (the person's `user_data`), until
+    Send stores the draft without any identifier."""
+
+    lang: Lang
+    step: Step
+    draft: Draft
+    #: Monotonic seconds when the survey started, to forget a survey left for hours.
+    started: float
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

@@ -6,8 +6,8 @@ importing the case journey (bot/handlers/cases.py), which imports them.
 
 from __future__ import annotations
 
-from bot.handlers.common import Visitor
 from bot.i18n import Translator
+from bot.plumbing.context import Visitor
 from bot.services import Services
 from bot.storage.database import Preference
 from bot.ui import cases as ui

@@ -17,14 +17,14 @@ from telegram.error import TelegramError
 
 from bot.config import BridgeBuilder
 from bot.content.model import LANGUAGES, Lang
-from bot.handlers.common import Visitor, show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.i18n import N_
 from bot.links.pdf import write_pdfs
 from bot.links.posters import check_target, poster_rows, write_poster
 from bot.links.qr import qr_png
 from bot.links.rows import LinkError
 from bot.links.tags import clean_place, fold_tag, normalise_tag
-from bot.plumbing.context import BotContext
+from bot.plumbing.context import BotContext, LinksDraft, Visitor
 from bot.services import Services
 from bot.storage import tags as tag_store
 from bot.storage.cases import case_months
@@ -34,8 +34,6 @@ from bot.ui import screens as views
 
 log = logging.getLogger(__name__)
 
-#: user_data: the /links choices so far {"target", "langs", "await_tag"}.
-LINKS_KEY = "bridge_links"
 #: Weeks shown by /reach: this one and the three before.
 REACH_WEEKS = 4
 BRIDGE_COMMANDS: tuple[tuple[str, str], ...] = (
@@ -47,7 +45,8 @@ BRIDGE_COMMANDS: tuple[tuple[str, str], ...] = (
 def builder_of(update: Update, context: BotContext) -> BridgeBuilder | None:
     user = update.effective_user
     chat = update.effective_chat
-    if user is None or chat is None or chat.type != "private":
+    # Only in the bridge-builder's own private chat (finding F11: a forged chat gets nothing).
+    if user is None or chat is None or chat.type != "private" or chat.id != user.id:
         return None
     return context.services.settings.bridge_builder(user.id)
 
@@ -69,7 +68,7 @@ async def count_reach(services: Services, raw_tag: str, user_id: int) -> None:
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     t = translator(context.services, who.lang if who else None)
     screen = views.help_screen(t)
     text = screen.text + "\n" + "\n".join(ui.help_lines(t))
@@ -125,13 +124,13 @@ def parse_line(args: Sequence[str]) -> LinkRequest | str:
 
 async def links_command(update: Update, context: BotContext) -> None:
     builder = builder_of(update, context)
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if builder is None or who is None:
         return
     t = translator(context.services, who.lang)
     if not context.args:
         if context.user_data is not None:
-            context.user_data[LINKS_KEY] = {"target": None, "langs": [], "await_tag": False}
+            context.user_data.links = LinksDraft()
         await show(update, context, ui.links_targets(t))
         return
     request = parse_line(context.args)
@@ -152,14 +151,16 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     await query.answer()
     builder = builder_of(update, context)
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if builder is None or who is None:
         return
     services = context.services
     t = translator(services, who.lang)
-    lang = who.lang or "sv"
-    state = context.user_data.setdefault(LINKS_KEY, {}) if context.user_data is not None else {}
-    state.setdefault("langs", [])
+    lang: Lang = who.lang or "sv"
+    data = context.user_data
+    if data is not None and data.links is None:
+        data.links = LinksDraft()
+    state = data.links if data is not None and data.links is not None else LinksDraft()
     match ui.decode(query.data, services.library):
         case ui.Section(section_id):
             screen = ui.links_topics(t, services.library, section_id, lang)
@@ -167,10 +168,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         case ui.Back():
             await show(update, context, ui.links_targets(t), edit=True)
         case ui.Target(target):
-            state["target"] = target
-            await show(update, context, ui.links_languages(t, state["langs"]), edit=True)
+            state.target = target
+            await show(update, context, ui.links_languages(t, state.langs), edit=True)
         case ui.ToggleLang(chosen):
-            langs: list[Lang] = state["langs"]
+            langs = state.langs
             if chosen in langs:
                 langs.remove(chosen)
             else:
@@ -180,12 +181,12 @@ async def on_button(update: Update, context: BotContext) -> None:
             tags = await tag_store.tags_of(services.db, builder.municipality)
             await show(update, context, ui.links_tags(t, tags), edit=True)
         case ui.NewTag():
-            state["await_tag"] = True
+            state.await_tag = True
             await show(update, context, ui.new_tag_prompt(t), edit=True)
         case ui.UseTag(tag):
             known = await tag_store.get_tag(services.db, tag)
-            chosen_target = state.get("target")
-            langs_chosen = tuple(lang for lang in LANGUAGES if lang in state["langs"])
+            chosen_target = state.target
+            langs_chosen = tuple(lang for lang in LANGUAGES if lang in state.langs)
             if known is None or known.municipality != builder.municipality or not chosen_target:
                 await show(update, context, views.stale_button_screen(t), edit=True)
                 return
@@ -202,12 +203,12 @@ async def take_text(update: Update, context: BotContext, who: Visitor) -> bool:
     data = context.user_data
     if builder is None or message is None or not message.text or data is None:
         return False
-    state = data.get(LINKS_KEY)
-    if not state or not state.get("await_tag") or not state.get("target"):
+    state = data.links
+    if state is None or not state.await_tag or not state.target:
         return False
-    state["await_tag"] = False
+    state.await_tag = False
     tag_text, *place_words = message.text.split()
-    langs = tuple(lang for lang in LANGUAGES if lang in state.get("langs", ())) or LANGUAGES
+    langs = tuple(lang for lang in LANGUAGES if lang in state.langs) or LANGUAGES
     t = translator(context.services, who.lang)
     try:
         tag = normalise_tag(tag_text)
@@ -215,7 +216,7 @@ async def take_text(update: Update, context: BotContext, who: Visitor) -> bool:
     except LinkError:
         await show(update, context, ui.tag_problem(t, "invalid", tag_text))
         return True
-    await deliver(update, context, builder, who, LinkRequest(state["target"], langs, tag, place))
+    await deliver(update, context, builder, who, LinkRequest(state.target, langs, tag, place))
     return True
 
 
@@ -253,7 +254,7 @@ async def deliver(
         await show(update, context, ui.tag_problem(t, "taken", request.tag))
         return
     if context.user_data is not None:
-        context.user_data.pop(LINKS_KEY, None)
+        context.user_data.links = None
     place = registered.place
     urls = [(lang, row.url) for lang, row in rows.items()]
     await context.bot.send_message(chat.id, ui.link_message(t, urls, place))
@@ -310,13 +311,15 @@ def recent_weeks(services: Services, count: int = REACH_WEEKS) -> list[str]:
 
 async def reach_command(update: Update, context: BotContext) -> None:
     services = context.services
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     user = update.effective_user
     if who is None or user is None:
         return
     t = translator(services, who.lang)
     weeks = recent_weeks(services)
-    if user.id in services.settings.staff_ids:
+    chat = update.effective_chat
+    own_chat = chat is not None and chat.type == "private" and chat.id == user.id
+    if user.id in services.settings.staff_ids and own_chat:
         tags = await tag_store.tags_of(services.db)
         rows = await tag_store.reach(services.db, [tag.tag for tag in tags], weeks)
         months = await case_months(services.db)

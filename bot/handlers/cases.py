@@ -18,9 +18,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot.cases.seal import SealError
 from bot.content.model import LANGUAGES, Lang
 from bot.feedback.survey import clean_comment
-from bot.handlers.common import Visitor, markup, show, translator, visitor
-from bot.handlers.questions import PENDING_KEY
-from bot.plumbing.context import BotContext
+from bot.handlers.common import markup, show, translator
+from bot.plumbing.context import BotContext, CaseDraft, UserData, Visitor
 from bot.services import Services
 from bot.storage import cases as store
 from bot.ui import cases as ui
@@ -28,9 +27,6 @@ from bot.ui import screens as views
 
 log = logging.getLogger(__name__)
 
-#: user_data: the question being written {"municipality", "text"}; the case being answered.
-ASK_KEY = "case_ask"
-REPLY_KEY = "case_reply"
 #: Longest question or answer passed on (Telegram's limit minus room for the header).
 MAX_TEXT = 3500
 
@@ -55,37 +51,37 @@ async def on_button(update: Update, context: BotContext) -> None:
     await query.answer()
     if chat is None or chat.type != ChatType.PRIVATE:
         return
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None or who.lang is None:
         return
     services = context.services
     t = translator(services, who.lang)
     action = ui.decode(query.data)
-    data = context.user_data if context.user_data is not None else {}
+    data = context.user_data if context.user_data is not None else UserData()
     match action:
         case ui.Ask(token):
             text = None
             if token is not None:
-                pending = data.pop(PENDING_KEY, None)
-                text = pending[1] if pending and pending[0] == token else None
+                pending, data.pending_question = data.pending_question, None
+                text = pending.text if pending and pending.token == token else None
             await _begin(update, context, who, text)
         case ui.ForMunicipality(municipality_id):
             if services.bridge.usable(municipality_id) is None:
                 await show(update, context, ui.unavailable(t), edit=True)
                 return
-            draft = data.get(ASK_KEY) or {}
-            await _intro(update, context, who, municipality_id, draft.get("text"))
+            text = data.case_draft.text if data.case_draft else None
+            await _intro(update, context, who, municipality_id, text)
         case ui.Send(scrubbed):
             await _send_case(update, context, who, scrubbed)
         case ui.Cancel():
-            data.pop(ASK_KEY, None)
-            data.pop(REPLY_KEY, None)
+            data.case_draft = None
+            data.case_reply = None
             await show(update, context, views.main_menu(t), edit=True)
         case ui.Reply(number):
             if await _owned_case(services, number, chat.id) is None:
                 await show(update, context, ui.closed(t, number))
                 return
-            data[REPLY_KEY] = number
+            data.case_reply = number
             await show(update, context, ui.write_reply(t, number))
         case ui.Close(number):
             case = await _owned_case(services, number, chat.id)
@@ -101,7 +97,7 @@ async def _begin(update: Update, context: BotContext, who: Visitor, text: str | 
     t = translator(services, who.lang)
     offered = services.bridge.usable_ids(services.municipality_ids)
     if context.user_data is not None:
-        context.user_data[ASK_KEY] = {"municipality": None, "text": text}
+        context.user_data.case_draft = CaseDraft(None, text)
     municipality = who.preference.municipality
     if municipality in offered:
         await _intro(update, context, who, municipality, text)
@@ -118,7 +114,7 @@ async def _intro(
     services = context.services
     t = translator(services, who.lang)
     if context.user_data is not None:
-        context.user_data[ASK_KEY] = {"municipality": municipality, "text": text}
+        context.user_data.case_draft = CaseDraft(municipality, text)
     name = municipality_name(services, municipality)
     days = services.settings.case_inactivity_days
     await show(update, context, ui.intro(t, name, days, has_text=text is not None))
@@ -138,13 +134,13 @@ async def take_text(update: Update, context: BotContext, who: Visitor) -> bool:
     services = context.services
     t = translator(services, who.lang)
     text = message.text.strip()[:MAX_TEXT]
-    if REPLY_KEY in data:
-        number = int(data.pop(REPLY_KEY))
+    if data.case_reply is not None:
+        number, data.case_reply = data.case_reply, None
         await _follow_up(update, context, who, number, text)
         return True
-    draft = data.get(ASK_KEY)
-    if draft and draft.get("municipality") and draft.get("text") is None:
-        draft["text"] = text
+    draft = data.case_draft
+    if draft is not None and draft.municipality and draft.text is None:
+        draft.text = text
         await show(update, context, ui.preview(t, text, clean_comment(text)))
         return True
     return False
@@ -154,12 +150,16 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
     services = context.services
     t = translator(services, who.lang)
     chat = update.effective_chat
-    draft = context.user_data.pop(ASK_KEY, None) if context.user_data is not None else None
-    if chat is None or not draft or not draft.get("text") or who.lang is None:
+    data = context.user_data
+    draft = data.case_draft if data is not None else None
+    if data is not None:
+        data.case_draft = None
+    if chat is None or draft is None or not draft.text or not draft.municipality:
         await show(update, context, views.stale_button_screen(t), edit=True)
         return
-    municipality = str(draft["municipality"])
-    text = str(draft["text"])
+    if who.lang is None:
+        return
+    municipality, text = draft.municipality, draft.text
     if scrubbed:
         text = clean_comment(text) or text
     group = services.bridge.usable(municipality)

@@ -7,7 +7,7 @@ from telegram import Update
 
 from bot.content.model import Lang
 from bot.handlers.asking import ask_rows
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
@@ -18,7 +18,7 @@ BRIDGE_TOPIC = "bridge-builders"
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     if who.lang is None:

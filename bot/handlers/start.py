@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.bridge import count_reach
-from bot.handlers.common import Visitor, show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
 from bot.links.deeplinks import MENU_TARGET, SURVEY_TARGET, DeepLink, parse_payload
-from bot.plumbing.context import BotContext
+from bot.plumbing.context import BotContext, Visitor
 from bot.ui import screens as views
 
 #: `/start <lang>-survey[_<tag>]`: an entry point of the feedback conversation (bot/handlers/
@@ -25,12 +25,13 @@ def _link(context: BotContext) -> DeepLink | None:
 
 async def _arrive(update: Update, context: BotContext, link: DeepLink) -> Visitor | None:
     """Set the link's language as the person's choice and count the tag; the Visitor after."""
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     user = update.effective_user
     if who is None or user is None:
         return None
     services = context.services
     preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
+    context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
         await count_reach(services, link.source_tag, user.id)

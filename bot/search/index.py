@@ -21,6 +21,12 @@ Design:
   same way, and adjacent query words are joined (`försörjnings stöd`).
 - Typo tolerance: a query word that matches nothing is compared with the index's words by edit
   distance (rapidfuzz), with a maximum distance that grows with the word's length, cached.
+- Neutral words (content/search/concepts.yaml: family words, "help") are understood but point to
+  no topic on their own: they score little and do not count as the query's words.
+- Situations (concepts.yaml): a question with a word from every slot of a situation ("pappa" +
+  "slår") adds `SITUATION_SCORE` to the situation's topic, and its words count as matched there.
+- The ranking says how many of the query's words were recognised at all (not only by a guess at
+  a typo in a short word), so that the engine can decline to answer a message it did not read.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from bot.content.model import Topic
 from bot.search import normalise
 from bot.search.analyse import Analyser, default_analysers, split_compound
 from bot.search.normalise import ascii_fold, romani_normalise, script_languages, tokenize
+from bot.search.vocabulary import Situation
 
 #: field -> (weight, length normalisation b)
 FIELDS: Mapping[str, tuple[float, float]] = {
@@ -62,12 +69,25 @@ _MIN_QUERY_PART = 4
 #: words shorter than this must share their first letter with a typo correction
 _FUZZY_SAME_FIRST_BELOW = 8
 _CACHE_LIMIT = 50_000
+#: weight of a neutral word (family words, "help") relative to a content word
+NEUTRAL_WEIGHT = 0.25
+#: a word whose best match scores less than this (a common word somewhere in a body text, a
+#: chance stem of a foreign word) does not count as recognised
+WEAK_WORD_SCORE = 1.0
+#: score a situation adds to its topic
+SITUATION_SCORE = 6.0
+#: typo corrections of words shorter than this do not count as recognising the word
+_FUZZY_KNOWN_FROM = 7
 #: a question never needs more; a pasted letter must not cost more than a question
 MAX_QUERY_WORDS = 30
 #: longer "words" are pasted links or codes, not words
 MAX_WORD = 40
 
 Pattern = tuple[frozenset[str], ...]
+#: a query word analysed: terms per analyser, alternatives with weights, how it was recognised
+#: ("known", "part" of a compound, "fuzzy" for a typo correction of a long word, "guess" for one
+#: of a short word, "unknown"), and whether it is a neutral word
+Analysed = tuple["LangTerms", dict[str, float], str, bool]
 #: (lang, first term of a member) -> [(terms of each word of the member, concept)]
 Patterns = dict[tuple[str, str], list[tuple[Pattern, str]]]
 #: lang -> term -> weight: how one query word is understood by each analyser
@@ -99,6 +119,12 @@ class Ranking:
     topics: tuple[ScoredTopic, ...]
     matched: tuple[int, ...]
     units: int
+    #: how many of the `units` words were recognised (None: all of them)
+    known: int | None = None
+    #: per topic: whether a situation pointed to it
+    situations: tuple[bool, ...] = ()
+    #: per topic: the score of its best-matching single word
+    best_word: tuple[float, ...] = ()
 
 
 _EMPTY = Ranking((), (), 0)
@@ -161,6 +187,11 @@ class SearchIndex:
         surfaces: dict[int, list[str]],
         known_words: frozenset[str],
         patterns: Patterns,
+        neutral: Sequence[str] = (),
+        neutral_terms: frozenset[tuple[str, str]] = frozenset(),
+        situations: Sequence[Situation] = (),
+        situation_keys: dict[str, list[tuple[int, int]]] | None = None,
+        situation_docs: tuple[int, ...] = (),
     ) -> None:
         self.topics = topics
         self.synonyms = synonyms
@@ -172,8 +203,13 @@ class SearchIndex:
         self._surfaces = surfaces
         self._known_words = known_words
         self._patterns = patterns
+        self.neutral = tuple(neutral)
+        self.situations = tuple(situations)
+        self._neutral_terms = neutral_terms
+        self._situation_keys = situation_keys or {}
+        self._situation_docs = situation_docs
         self._fuzzy_cache: dict[str, LangTerms] = {}
-        self._word_cache: dict[str, tuple[LangTerms, dict[str, float]]] = {}
+        self._word_cache: dict[str, Analysed] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -185,6 +221,8 @@ class SearchIndex:
         *,
         stopwords: Sequence[str] = (),
         analysers: Mapping[str, Analyser] | None = None,
+        neutral: Sequence[str] = (),
+        situations: Sequence[Situation] = (),
     ) -> SearchIndex:
         """Index `topics` (any languages; topics with the same id form one document)."""
         topics = tuple(topics)
@@ -275,6 +313,40 @@ class SearchIndex:
             tfs.append(doc_tf)
             lengths.append(doc_len)
 
+        # Neutral words and situations: the terms (and one-word synonym concepts) of their words.
+        def keys_of(word: str) -> set[tuple[str, str]]:
+            keys: set[tuple[str, str]] = set()
+            for lang, analyser in analysers.items():
+                for term in analyser.terms(word):
+                    keys.add((lang, term))
+                    for pattern, concept in patterns.get((lang, term), ()):
+                        if len(pattern) == 1:
+                            keys.add(("", concept))
+            return keys
+
+        neutral_terms = frozenset(
+            key for entry in neutral for w in words_of(entry) for key in keys_of(w)
+        )
+        situation_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        situation_docs: list[int] = []
+        kept: list[Situation] = []
+        for situation in situations:
+            if situation.topic not in position:
+                continue  # a topic this content does not have
+            number = len(kept)
+            kept.append(situation)
+            situation_docs.append(position[situation.topic])
+            for slot_number, slot in enumerate(situation.slots):
+                keys = {
+                    term
+                    for member in slot
+                    for w in words_of(member)
+                    for lang, term in keys_of(w)
+                    if lang or member.startswith("@")  # "@soc": any word of soc's group
+                }
+                for term in keys:
+                    situation_keys[term].append((number, slot_number))
+
         surfaces_by_length: dict[int, list[str]] = defaultdict(list)
         for surface in sorted(surfaces_all):
             if len(surface) >= 4 and not surface.isdigit():
@@ -289,6 +361,11 @@ class SearchIndex:
             surfaces=dict(surfaces_by_length),
             known_words=frozenset(surfaces_all),
             patterns=dict(patterns),
+            neutral=tuple(neutral),
+            neutral_terms=neutral_terms,
+            situations=tuple(kept),
+            situation_keys=dict(situation_keys),
+            situation_docs=tuple(situation_docs),
         )
 
     def replicated(self, copies: int) -> SearchIndex:
@@ -299,7 +376,12 @@ class SearchIndex:
             for topic in self.topics
         ]
         return SearchIndex.build(
-            topics, self.synonyms, stopwords=self.stopwords, analysers=self._analysers
+            topics,
+            self.synonyms,
+            stopwords=self.stopwords,
+            analysers=self._analysers,
+            neutral=self.neutral,
+            situations=self.situations,
         )
 
     def clear_caches(self) -> None:
@@ -321,14 +403,18 @@ class SearchIndex:
         meaningful = [
             w for w in words if _useful(w) and len(w) <= MAX_WORD and not self.is_stopword(w)
         ]
-        units = self._units(meaningful[:MAX_QUERY_WORDS])
+        analysed = [self._word(w) for w in meaningful[:MAX_QUERY_WORDS]]
+        units = self._units(meaningful[:MAX_QUERY_WORDS], analysed)
         if not units:
             return _EMPTY
-        content_units = sum(1 for _, extra in units if not extra)
+        content = [i for i, (_, _, _, neutral) in enumerate(analysed) if not neutral]
+        # content words that match some topic more than weakly (or are words of the texts)
+        read: set[int] = set()
         totals: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
+        matched: dict[int, set[int]] = defaultdict(set)
+        best_word: dict[int, float] = defaultdict(float)
         postings = self._postings
-        for unit, extra in units:
+        for position, (unit, kind) in enumerate(units):
             best: dict[int, float] = {}
             for term, weight in unit.items():
                 posting = postings.get(term)
@@ -340,23 +426,71 @@ class SearchIndex:
                         best[doc] = value
             for doc, value in best.items():
                 totals[doc] += value
-                if not extra:
-                    matched[doc] += 1
+                if kind == _CONTENT:
+                    matched[doc].add(position)
+                    if value > best_word[doc]:
+                        best_word[doc] = value
+                    if value >= WEAK_WORD_SCORE:
+                        read.add(position)
+        situated = self._situations(analysed)
+        for doc, filled in situated.items():
+            totals[doc] += SITUATION_SCORE
+            matched[doc].update(i for i in filled if not analysed[i][3])
+            read.update(filled)
+        known = sum(
+            1
+            for i in content
+            if analysed[i][2] in _RECOGNISED
+            and (i in read or ascii_fold(meaningful[i]) in self._known_words)
+        )
         order = sorted(totals, key=lambda d: (-totals[d], d))
         if limit is not None:
             order = order[:limit]
         return Ranking(
             topics=tuple(ScoredTopic(self.topic_ids[d], round(totals[d], 4)) for d in order),
-            matched=tuple(matched[d] for d in order),
-            units=content_units,
+            matched=tuple(len(matched[d]) for d in order),
+            units=len(content),
+            known=known,
+            situations=tuple(d in situated for d in order),
+            best_word=tuple(round(best_word[d], 4) for d in order),
         )
 
-    def _units(self, words: list[str]) -> list[tuple[dict[str, float], bool]]:
-        """(alternative terms, is_extra) per word, plus extra units for joined word pairs."""
-        analysed = [self._word(w) for w in words]
-        units = [dict(alternatives) for _, alternatives in analysed]
+    def _situations(self, analysed: list[Analysed]) -> dict[int, set[int]]:
+        """doc -> the query words that fill every slot of one of its situations."""
+        if not self._situation_keys:
+            return {}
+        filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        for i, (_, alternatives, quality, _) in enumerate(analysed):
+            if quality not in _RECOGNISED:
+                continue
+            for term, weight in alternatives.items():
+                if weight < _SITUATION_MIN_WEIGHT:
+                    continue
+                for number, slot in self._situation_keys.get(term, ()):
+                    filled[number][slot].add(i)
+        found: dict[int, set[int]] = {}
+        for number, slots in filled.items():
+            situation = self.situations[number]
+            if len(slots) < len(situation.slots):
+                continue
+            words = _distinct_fill([slots[j] for j in range(len(situation.slots))])
+            if words is not None:
+                found.setdefault(self._situation_docs[number], set()).update(words)
+        return found
+
+    def _units(
+        self, words: list[str], analysed: list[Analysed]
+    ) -> list[tuple[dict[str, float], int]]:
+        """(alternative terms, kind) per word (content, neutral: weighed down), plus extra units
+        for joined word pairs."""
+        units = [
+            {t: w * NEUTRAL_WEIGHT for t, w in alternatives.items()}
+            if neutral
+            else dict(alternatives)
+            for _, alternatives, _, neutral in analysed
+        ]
         # Synonym phrases ("ekonomiskt bistånd") across consecutive words.
-        for start, (by_lang, _) in enumerate(analysed):
+        for start, (by_lang, _, _, _) in enumerate(analysed):
             for lang, terms in by_lang.items():
                 for term, weight in terms.items():
                     for pattern, concept in self._patterns.get((lang, term), ()):
@@ -370,12 +504,15 @@ class SearchIndex:
                             for j in range(start, start + len(pattern)):
                                 if units[j].get(concept, 0.0) < value:
                                     units[j][concept] = value
-        result = [(unit, False) for unit in units]
+        result = [
+            (unit, _NEUTRAL if neutral else _CONTENT)
+            for unit, (_, _, _, neutral) in zip(units, analysed, strict=True)
+        ]
         # Words written apart that the index knows as one ("försörjnings stöd").
         for first, second in itertools.pairwise(words):
             joined = first + second
             if len(joined) >= _MIN_COMPOUND and ascii_fold(joined) in self._known_words:
-                result.append((_flatten(self._terms_of(joined)), True))
+                result.append((_flatten(self._terms_of(joined)), _EXTRA))
         return result
 
     def _terms_of(self, word: str, weight: float = 1.0) -> LangTerms:
@@ -389,26 +526,39 @@ class SearchIndex:
 
     def _known(self, by_lang: LangTerms) -> bool:
         return any(
-            term in self._postings or (lang, term) in self._patterns
+            term in self._postings
+            or (lang, term) in self._patterns
+            or term in self._situation_keys
+            or (lang, term) in self._neutral_terms
             for lang, terms in by_lang.items()
             for term in terms
         )
 
-    def _word(self, word: str) -> tuple[LangTerms, dict[str, float]]:
-        """(terms per analyser, alternatives incl. one-word synonym concepts), cached."""
+    def _word(self, word: str) -> Analysed:
+        """(terms per analyser, alternatives incl. one-word synonym concepts, how the word was
+        recognised, whether it is neutral), cached."""
         cached = self._word_cache.get(word)
         if cached is not None:
             return cached
         by_lang = self._terms_of(word)
+        quality = "known"
+        neutral = any(
+            (lang, term) in self._neutral_terms for lang, terms in by_lang.items() for term in terms
+        )
         if not self._known(by_lang):
-            parts = split_compound(
-                ascii_fold(word), self._known_words.__contains__, min_part=_MIN_QUERY_PART
-            )
+            folded = ascii_fold(word)
+            parts = split_compound(folded, self._known_words.__contains__, min_part=_MIN_QUERY_PART)
             extra = (
                 [self._terms_of(part, QUERY_PART_WEIGHT) for part in parts]
                 if parts
-                else [self._fuzzy(ascii_fold(word))]
+                else [self._fuzzy(folded)]
             )
+            if parts:
+                quality = "part"
+            elif not extra[0]:
+                quality = "unknown"
+            else:
+                quality = "fuzzy" if len(folded) >= _FUZZY_KNOWN_FROM else "guess"
             for more in extra:
                 for lang, terms in more.items():
                     mine = by_lang.setdefault(lang, {})
@@ -422,9 +572,15 @@ class SearchIndex:
                     value = weight * CONCEPT_WEIGHT
                     if len(pattern) == 1 and value > alternatives.get(concept, 0.0):
                         alternatives[concept] = value
+        if not neutral and quality in _RECOGNISED:
+            neutral = any(
+                ("", concept) in self._neutral_terms
+                for concept in alternatives
+                if concept[0] == "~"
+            )
         if len(self._word_cache) >= _CACHE_LIMIT:
             self._word_cache.clear()
-        result = (by_lang, alternatives)
+        result: Analysed = (by_lang, alternatives, quality, neutral)
         self._word_cache[word] = result
         return result
 
@@ -458,6 +614,31 @@ class SearchIndex:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[word] = found
         return found
+
+
+_CONTENT, _NEUTRAL, _EXTRA = 0, 1, 2
+#: how a word must have been recognised to count as read (and to fill a situation's slot)
+_RECOGNISED = frozenset({"known", "part", "fuzzy"})
+#: an alternative term this weak (a distant typo correction) does not fill a situation's slot
+_SITUATION_MIN_WEIGHT = 0.65
+
+
+def _distinct_fill(slots: list[set[int]]) -> set[int] | None:
+    """Words filling every slot, a different word for each slot (None if impossible)."""
+    used: set[int] = set()
+
+    def fill(j: int) -> bool:
+        if j == len(slots):
+            return True
+        for word in sorted(slots[j]):
+            if word not in used:
+                used.add(word)
+                if fill(j + 1):
+                    return True
+                used.discard(word)
+        return False
+
+    return used if fill(0) else None
 
 
 def _flatten(by_lang: LangTerms) -> dict[str, float]:

@@ -86,6 +86,7 @@ async def save_feedback(
             except sqlite3.IntegrityError:  # a rowid collision: about 1 in 2**62 per row
                 if attempt == _ROWID_ATTEMPTS - 1:
                     raise
+    await db.checkpoint()  # the WAL must not keep this row next to the sender's preference (F7)
     return feedback_id
 
 
@@ -125,6 +126,8 @@ async def purge_old_comments(db: Database, today: dt.date, months: int) -> int:
             "DELETE FROM unanswered_questions WHERE week <= ?", (cutoff,)
         )
         removed = comments.rowcount + questions.rowcount
+    if removed:
+        await db.checkpoint()  # deleted text out of the WAL and, zeroed, out of the file (F6)
     return removed
 
 
@@ -152,6 +155,7 @@ async def save_unanswered(db: Database, question: str, lang: str, today: dt.date
             except sqlite3.IntegrityError:
                 if attempt == _ROWID_ATTEMPTS - 1:
                     raise
+    await db.checkpoint()
     return question_id
 
 

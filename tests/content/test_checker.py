@@ -184,7 +184,7 @@ def test_romani_court_is_never_kris(content_copy: Path) -> None:
 def test_swedish_word_outside_brackets_is_counted_inside_is_not(content_copy: Path) -> None:
     before = check(content_copy, LOCALE_DIR)
     row = next(r for r in before.topic_rows if r.topic_id == "housing")
-    _edit(content_copy / "rom" / "housing.yaml", "e kirija (hyra)", "e hyra")
+    _edit(content_copy / "rom" / "housing.yaml", "kirija (hyra)", "hyra")
     after = check(content_copy, LOCALE_DIR)
     changed = next(r for r in after.topic_rows if r.topic_id == "housing")
     assert changed.untranslated == row.untranslated + 1
