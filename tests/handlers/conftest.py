@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import running_bot
-from bot.config import Settings
+from bot.config import BridgeBuilder, Settings
 from bot.plumbing.context import BotApplication
 from bot.services import Services
 from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage
+from devtools.fake_telegram.groups import FakeGroup
 
 STAFF_ID = 4242
 
@@ -59,4 +61,51 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
         )
         async with running_bot(settings, poll_timeout=1) as app:
             yield Harness(api, app, settings)
+        assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
+
+
+# --- bridge-builders (tests/handlers/test_bridge_e2e.py, test_cases_e2e.py) ----------------------
+
+BRIDGE_BUILDER_ID = 5001
+OTHER_BUILDER_ID = 5002
+
+
+@dataclass
+class BridgeHarness(Harness):
+    builder: FakeUser
+    other_builder: FakeUser
+    #: Haninge's group is a forum supergroup (one topic per case); Huddinge's a plain group.
+    haninge: FakeGroup
+    huddinge: FakeGroup
+    caplog: pytest.LogCaptureFixture
+
+
+@pytest.fixture
+async def bridge_harness(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> AsyncIterator[BridgeHarness]:
+    # As in production (bot/cli.py guard_library_logs): the bot's own lines at any level,
+    # libraries at INFO and above.
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    async with FakeBotApi() as api:
+        builder = api.new_user("Brobyggare", "sv", user_id=BRIDGE_BUILDER_ID, username="bb_hn")
+        other = api.new_user("Annan", "sv", user_id=OTHER_BUILDER_ID)
+        haninge = api.groups.new_group("Brobyggare Haninge", forum=True)
+        huddinge = api.groups.new_group("Brobyggare Huddinge")
+        settings = Settings(
+            token=api.token,
+            api_base_url=api.base_url,
+            data_dir=tmp_path / "data",
+            staff_ids=frozenset({STAFF_ID}),
+            bridge_builders=(
+                BridgeBuilder(BRIDGE_BUILDER_ID, "haninge", "Brobyggare Haninge"),
+                BridgeBuilder(OTHER_BUILDER_ID, "huddinge"),
+            ),
+            bridge_builder_chats={"haninge": haninge.chat_id, "huddinge": huddinge.chat_id},
+        )
+        async with running_bot(settings, poll_timeout=1) as app:
+            yield BridgeHarness(
+                api, app, settings, builder, other, haninge, huddinge, caplog
+            )
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
