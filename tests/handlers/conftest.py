@@ -105,7 +105,5 @@ async def bridge_harness(
             bridge_builder_chats={"haninge": haninge.chat_id, "huddinge": huddinge.chat_id},
         )
         async with running_bot(settings, poll_timeout=1) as app:
-            yield BridgeHarness(
-                api, app, settings, builder, other, haninge, huddinge, caplog
-            )
+            yield BridgeHarness(api, app, settings, builder, other, haninge, huddinge, caplog)
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
