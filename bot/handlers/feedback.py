@@ -231,10 +231,11 @@ async def on_comment(update: Update, context: BotContext) -> object:
     if not text:
         return session.step.value
     t = translator(context.services, session.lang)
-    if survey.comment_too_long(text):
+    marker = survey_ui.removed_marker(t)
+    if survey.comment_too_long(text, marker):
         await _show_step(update, context, session, edit=False, hint=survey_ui.too_long_hint(t))
         return session.step.value
-    session.draft = session.draft.with_comment(text)
+    session.draft = session.draft.with_comment(text, marker)
     session.step = survey.next_step(session.step, bool(context.services.municipality_ids))
     await _show_step(update, context, session, edit=False)
     return session.step.value
@@ -269,6 +270,7 @@ async def _send(update: Update, context: BotContext, session: SurveySession) -> 
             session.lang,
             today,
             municipalities=frozenset(services.municipality_ids),
+            marker=survey_ui.removed_marker(t),
         )
     except Exception as exc:
         limits.release(key, today)

@@ -11,6 +11,7 @@ from bot.handlers.common import show, translator
 from bot.plumbing.context import BotContext, PendingQuestion, Visitor
 from bot.storage.feedback import count_search_miss, save_unanswered
 from bot.ui import screens as views
+from bot.ui.survey import removed_marker
 
 
 async def answer_question(update: Update, context: BotContext, who: Visitor) -> None:
@@ -54,5 +55,7 @@ async def submit_question(update: Update, context: BotContext, who: Visitor, tok
     if pending is None or pending.token != token:
         await show(update, context, views.stale_button_screen(t), edit=True)
         return
-    saved = await save_unanswered(services.db, pending.text, who.lang or "sv", services.today())
+    saved = await save_unanswered(
+        services.db, pending.text, who.lang or "sv", services.today(), marker=removed_marker(t)
+    )
     await show(update, context, views.question_sent(t, saved is not None), edit=True)

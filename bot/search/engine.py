@@ -175,8 +175,12 @@ def decide(ranking: Ranking, limit: int = 3) -> SearchResult:
         coverage < MIN_COVERAGE and best.score < STRONG_SCORE and not situation
     ):
         return SearchResult("none")
+    if ranking.topical and not ranking.topical[0] and not situation:
+        return SearchResult("none")  # only words from its body text: not what it is about
     best_word = ranking.best_word[0] if ranking.best_word else best.score
     evidence = situation or ranking.matched[0] >= 2 or best_word >= STRONG_WORD
+    if situation and any(ranking.situations[1:3]):
+        evidence = False  # situations point to two topics: both are plausible
     second = ranking.topics[1].score if len(ranking.topics) > 1 else 0.0
     if evidence and second * MATCH_RATIO <= best.score:
         alternatives = tuple(

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from devtools.fake_telegram.models import FakeUser, SentMessage
+from devtools.fake_telegram.state import ApiError
 
 if TYPE_CHECKING:
     from devtools.fake_telegram.server import FakeBotApi
@@ -26,10 +27,8 @@ _TOPIC_COLORS = (7322096, 16766590, 13338331, 9367192, 16749490, 16478047)
 
 
 def _error(code: int, description: str) -> Exception:
-    from devtools.fake_telegram.server import _ApiError
-
     prefix = {400: "Bad Request: ", 403: "Forbidden: "}.get(code, "")
-    return _ApiError(code, prefix + description)
+    return ApiError(code, prefix + description)
 
 
 @dataclass
