@@ -39,7 +39,7 @@ async def _ask(h: BridgeHarness, resident: FakeUser, text: str = QUESTION) -> Se
     send = next(label for label in preview.button_texts if "Skicka" in label)
     mark = h.api.mark()
     h.api.press(resident, preview, preview.button_texts.index(send))
-    return await h.api.wait_for_message(resident.chat_id, after=mark)
+    return await h.api.wait_for_message(resident.chat_id, timeout=30, after=mark)
 
 
 def _identifiers(user: FakeUser) -> list[bytes]:
@@ -75,12 +75,12 @@ async def test_question_reaches_the_right_group_anonymously_and_the_answer_comes
     h.api.groups.say(
         h.builder, h.haninge, "Kontakta socialtjänsten, vi kan följa med.", thread=post.thread_id
     )
-    answer = await h.api.wait_for_message(resident.chat_id, after=mark)
+    answer = await h.api.wait_for_message(resident.chat_id, timeout=30, after=mark)
     assert "Kontakta socialtjänsten" in answer.plain
     assert "Svar från en brobyggare (ärende 1)" in answer.plain
     assert "Brobyggare" not in answer.plain.replace("brobyggare", "")  # no bridge-builder's name
     delivered = await h.api.wait_for_message(
-        h.haninge.chat_id, lambda m: "Vidarebefordrat" in m.plain, after=mark
+        h.haninge.chat_id, lambda m: "Vidarebefordrat" in m.plain, timeout=30, after=mark
     )
     assert delivered.thread_id == post.thread_id
 
@@ -89,7 +89,7 @@ async def test_question_reaches_the_right_group_anonymously_and_the_answer_comes
     mark = h.api.mark()
     h.api.send_text(resident, "Tack, när kan vi ses?")
     follow_up = await h.api.wait_for_message(
-        h.haninge.chat_id, lambda m: "personen skriver" in m.plain, after=mark
+        h.haninge.chat_id, lambda m: "personen skriver" in m.plain, timeout=30, after=mark
     )
     assert "Tack, när kan vi ses?" in follow_up.plain and follow_up.thread_id == post.thread_id
     assert "Dragan" not in follow_up.text and write.chat_id == resident.chat_id
@@ -98,7 +98,7 @@ async def test_question_reaches_the_right_group_anonymously_and_the_answer_comes
     mark = h.api.mark()
     h.api.groups.say(h.builder, h.haninge, "På tisdag kl 10.", reply_to=follow_up)
     second = await h.api.wait_for_message(
-        resident.chat_id, lambda m: "tisdag" in m.plain, after=mark
+        resident.chat_id, lambda m: "tisdag" in m.plain, timeout=30, after=mark
     )
     assert "På tisdag kl 10." in second.plain
 
@@ -107,12 +107,12 @@ async def test_question_reaches_the_right_group_anonymously_and_the_answer_comes
     closed = await h.tap(resident, second, "Avsluta")
     assert "avslutat" in closed.plain
     await h.api.wait_for_message(
-        h.haninge.chat_id, lambda m: "avslutades av personen" in m.plain, after=mark
+        h.haninge.chat_id, lambda m: "avslutades av personen" in m.plain, timeout=30, after=mark
     )
     mark = h.api.mark()
     h.api.groups.say(h.builder, h.haninge, "Hej igen?", thread=post.thread_id)
     refused = await h.api.wait_for_message(
-        h.haninge.chat_id, lambda m: "skickades inte vidare" in m.plain, after=mark
+        h.haninge.chat_id, lambda m: "skickades inte vidare" in m.plain, timeout=30, after=mark
     )
     assert refused.thread_id == post.thread_id
     assert not [m for m in h.api.messages_in(resident.chat_id) if "Hej igen?" in m.plain]
@@ -147,11 +147,11 @@ async def test_a_plain_group_gets_replies_and_a_search_miss_can_become_a_case(
     ask = next(label for label in miss.button_texts if "sillanrakentaja" in label.lower())
     mark = h.api.mark()
     h.api.press(resident, miss, miss.button_texts.index(ask))
-    chooser = await h.api.wait_for_message(resident.chat_id, after=mark)
+    chooser = await h.api.wait_for_message(resident.chat_id, timeout=30, after=mark)
     mark = h.api.mark()
     h.api.press(resident, chooser, chooser.button_texts.index("Huddinge"))
     preview = await h.api.wait_for_message(
-        resident.chat_id, lambda m: "qwzx" in m.plain, after=mark
+        resident.chat_id, lambda m: "qwzx" in m.plain, timeout=30, after=mark
     )
     send = await h.tap(resident, preview, "Lähetä")
     assert "1" in send.plain
@@ -159,7 +159,7 @@ async def test_a_plain_group_gets_replies_and_a_search_miss_can_become_a_case(
     assert "qwzx plorg vibbel" in post.plain and "Suomi" in post.plain and post.thread_id is None
     mark = h.api.mark()
     h.api.groups.say(h.other_builder, h.huddinge, "Vastaus tulee.", reply_to=post)
-    answer = await h.api.wait_for_message(resident.chat_id, after=mark)
+    answer = await h.api.wait_for_message(resident.chat_id, timeout=30, after=mark)
     assert "Vastaus tulee." in answer.plain and "sillanrakentajalta" in answer.plain
 
 
@@ -184,7 +184,7 @@ async def test_forget_and_expiry_close_cases(bridge_harness: BridgeHarness) -> N
     h.services.today = lambda: dt.date.today() + dt.timedelta(days=14)
     mark = h.api.mark()
     assert await close_inactive(h.app.bot, h.services) == 1
-    told = await h.api.wait_for_message(second.chat_id, after=mark)
+    told = await h.api.wait_for_message(second.chat_id, timeout=30, after=mark)
     assert "14 dagar" in told.plain
     assert await store.open_cases(h.services.db) == []
     await h.settle()
@@ -239,6 +239,6 @@ async def test_an_open_case_survives_a_restart(tmp_path: Path) -> None:
         async with running_bot(settings, poll_timeout=1):
             mark = api.mark()
             api.groups.say(builder, group, "Răspuns pala restart", reply_to=post)
-            answer = await api.wait_for_message(resident.chat_id, after=mark)
+            answer = await api.wait_for_message(resident.chat_id, timeout=30, after=mark)
             assert "Răspuns pala restart" in answer.plain
         assert api.rejected == []
