@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 from bot.cases.groups import BridgeGroups
 from bot.cases.seal import CaseSeal
 from bot.config import Settings
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.content.model import Lang
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
@@ -50,6 +50,7 @@ from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
+from bot.prebuilt import library_and_search
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
@@ -94,7 +95,11 @@ async def create_services(
     if library is None:
         if search is not None:
             raise ValueError("a prebuilt search engine needs the library it was built from")
-        library = load_library(settings.content_dir)
+        library, search = library_and_search(
+            settings.content_dir,
+            settings.content_cache_dir,
+            lambda library: build_search(library, settings),
+        )
     if translators is None:
         translators = load_translators(settings.locale_dir)
     secret = load_or_create_secret(

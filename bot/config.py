@@ -66,6 +66,13 @@ class Settings:
     #: the data dir like the HMAC key (see bot/cases/seal.py).
     case_key: bytes | None = field(default=None, repr=False)
     webhook_secret: str | None = field(default=None, repr=False)
+    #: The built content and search index, by content version; None: the data dir's cache/.
+    cache_dir: Path | None = None
+
+    @property
+    def content_cache_dir(self) -> Path:
+        """Where the built library and search index are kept between starts (bot/prebuilt.py)."""
+        return self.cache_dir if self.cache_dir is not None else self.data_dir / "cache"
 
     @property
     def database_path(self) -> Path:
@@ -89,6 +96,7 @@ _ENV_KEYS: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "token",
     "TELEGRAM_API_BASE_URL": "api_base_url",
     "BOT_DATA_DIR": "data_dir",
+    "BOT_CACHE_DIR": "cache_dir",
     "BOT_CONTENT_DIR": "content_dir",
     "BOT_LOCALE_DIR": "locale_dir",
     "BOT_SECRET": "secret",
@@ -144,7 +152,7 @@ def load_settings(
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key in {"data_dir", "content_dir", "locale_dir", "secret_file"}:
+    if key in {"data_dir", "content_dir", "locale_dir", "secret_file", "cache_dir"}:
         return Path(str(value))
     if key in {
         "preference_ttl_days",
