@@ -33,7 +33,6 @@ from bot.exports.data import (
 )
 from bot.exports.report import write_report_html
 from bot.exports.suppression import Shown
-from bot.exports.writers import write_csv, write_json, write_xlsx
 from bot.feedback.survey import RATINGS, RESPECT
 from bot.handlers.navigation import menu_command
 from bot.i18n import Translator
@@ -84,6 +83,9 @@ def file_stem(data: ExportData) -> str:
 
 def export_documents(data: ExportData) -> list[Document]:
     """Blocking: write the export in a temporary directory, read it back, delete the directory."""
+    # openpyxl takes a sixth of the bot's import time; only /export needs it.
+    from bot.exports.writers import write_csv, write_json, write_xlsx
+
     stem = file_stem(data)
     with tempfile.TemporaryDirectory(prefix="bot-export-") as tmp:
         directory = Path(tmp)
