@@ -30,8 +30,8 @@ from aiohttp import web as _web
 
 from bot.app import RATE_LIMITS, running_bot
 from bot.config import Settings
-from devtools.fake_telegram import FakeBotApi, FakeUser
 from bot.plumbing.ratelimit import RateLimits
+from devtools.fake_telegram import FakeBotApi, FakeUser
 
 
 async def _burst(api: FakeBotApi, users: int) -> float:

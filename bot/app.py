@@ -24,6 +24,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.content import Library, load_library
+from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
     buttons,
     feedback,
@@ -39,14 +40,14 @@ from bot.i18n import N_, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext
 from bot.plumbing.errors import on_error
-from bot.plumbing.flood_gate import flood_gate
+from bot.plumbing.flood import FloodControl
+from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
 from bot.privacy.keys import UserKeys, load_or_create_secret
-from bot.reload import ON_RELOAD, Commit
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
-from bot.services import Services
+from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
 
@@ -80,14 +81,20 @@ async def create_services(settings: Settings) -> Services:
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
-    return Services(
+    services = Services(
         settings=settings,
         library=library,
         translators=translators,
         db=db,
         keys=UserKeys(secret),
         search=build_search(library, settings),
+        flood=FloodControl(),
+        feedback_limiter=SubmissionLimiter(),
+        reload_hooks=[],
+        reload_lock=asyncio.Lock(),
     )
+    services.reload_hooks.append(_reload_search(services))
+    return services
 
 
 def build_search(library: Library, settings: Settings) -> SearchEngine:
@@ -104,6 +111,8 @@ def build_application(
     """`workers`: updates processed at once, one user's in order (bot/plumbing/concurrency.py);
     `rate_limits`: outgoing throttling, None for none (benchmarks only)."""
     settings = services.settings
+    # Screens every update on arrival (charging the sender) and answers the refused ones first.
+    gate = FloodGate(services)
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -118,14 +127,13 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerUserUpdateProcessor(workers, screen=flood_gate(services).screen))
+        .concurrent_updates(PerUserUpdateProcessor(workers, screen=gate.screen))
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
-    services.extras.setdefault(ON_RELOAD, []).append(_reload_search(services))
-    register_handlers(application)
+    register_handlers(application, gate)
     return application
 
 
@@ -143,9 +151,8 @@ def _reload_search(services: Services) -> Callable[[Library], Commit]:
     return prepare
 
 
-def register_handlers(application: BotApplication) -> None:
+def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     # Group -1 runs first: flood-controlled updates stop there (ApplicationHandlerStop).
-    gate = flood_gate(application.bot_data["services"])
     application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
     commands = {

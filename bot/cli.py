@@ -33,6 +33,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         "BOT_WEBHOOK_PORT, register BOT_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET",
     )
     commands.add_parser("check", help="validate content and catalogs, print a status table")
+    kit = commands.add_parser("review-kit", help="printable side-by-side sheets for reviewers")
+    kit.add_argument("--lang", required=True, choices=["rom", "fi", "sv"])
+    kit.add_argument("--topic", action="append", default=[], metavar="ID", help="repeatable")
+    kit.add_argument("--out", metavar="DIR", type=Path, default=Path("review-kit"))
+    kit.add_argument("--no-pdf", action="store_true", help="HTML only, even with Chromium")
+    review = commands.add_parser(
+        "review", help="record a domain expert's or native speaker's review"
+    )
+    review.add_argument("action", choices=["record"])
+    review.add_argument("--lang", required=True, choices=["rom", "fi", "sv"])
+    review.add_argument("--topic", required=True, metavar="ID")
+    review.add_argument("--role", required=True, help="e.g. 'modersmålstalare (kelderash)'")
+    review.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    review.add_argument("--by", help="optional: the reviewer's organisation or initials")
     backup = commands.add_parser("backup", help="copy the live database safely, bot running or not")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
     links = commands.add_parser("links", help="deep links per topic and language: CSV, QR, posters")
@@ -57,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "run": _run,
         "check": _check,
+        "review-kit": _review_kit,
+        "review": _review,
         "backup": _backup,
         "links": _links,
         "export": _export,
@@ -176,6 +192,47 @@ async def _serve(settings: Settings, mode: Literal["polling", "webhook"] = "poll
 
 
 # --- check --------------------------------------------------------------------------------------
+
+
+def _review_kit(args: argparse.Namespace) -> int:
+    from bot.content import load_library
+    from bot.content.reviewkit import write_review_kit
+
+    settings = _settings(require_token=False)
+    library = load_library(settings.content_dir)
+    try:
+        written = write_review_kit(library, args.lang, args.out, args.topic, pdf=not args.no_pdf)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    pdfs = sum(1 for path in written if path.suffix == ".pdf")
+    print(f"{len(written) - pdfs} HTML file(s), {pdfs} PDF(s) in {args.out}")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.content import load_library
+    from bot.content.reviewkit import record_review
+
+    settings = _settings(require_token=False)
+    library = load_library(settings.content_dir)
+    topic_id = library.resolve_id(args.topic)
+    if topic_id is None or (args.lang, topic_id) not in library.topics:
+        print(f"error: no topic '{args.topic}' in '{args.lang}'", file=sys.stderr)
+        return 2
+    try:
+        date = dt.date.fromisoformat(args.date)
+    except ValueError:
+        print(f"error: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
+        return 2
+    path = settings.content_dir / args.lang / f"{topic_id}.yaml"
+    digest = record_review(
+        path, library.topics[(args.lang, topic_id)], role=args.role, date=date, by=args.by
+    )
+    print(f"recorded review of {args.lang}/{topic_id} ({digest[:19]}...) in {path}")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:

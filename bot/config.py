@@ -19,13 +19,16 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    token: str
+    """Validated settings. The token and both secrets stay out of `repr` (and so out of any log
+    line or traceback that prints the settings or the services holding them)."""
+
+    token: str = field(repr=False)
     api_base_url: str = TELEGRAM_API_BASE_URL
     data_dir: Path = Path("data")
     content_dir: Path = REPO_ROOT / "content"
     locale_dir: Path = REPO_ROOT / "locale"
     #: HMAC key for user keys; None means "generate once into the data dir".
-    secret: bytes | None = None
+    secret: bytes | None = field(default=None, repr=False)
     #: Language and municipality choices are forgotten after this many days without use.
     preference_ttl_days: int = 180
     #: Feedback free text is deleted after this many months; counts stay.
@@ -41,7 +44,7 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str | None = None
-    webhook_secret: str | None = None
+    webhook_secret: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         mapped = frozenset(staff_id for staff_id, _ in self.staff_scopes)

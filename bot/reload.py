@@ -5,9 +5,10 @@ they are now; only when it reports no errors are the new library and catalogs sw
 one step, between two updates. With any error nothing changes and the report says why, so an
 editor's typo never takes the bot down and never half-applies.
 
-Other parts of the bot that derive state from the library (the search index) register a hook:
+Other parts of the bot that derive state from the library (the search index) register a hook
+in the wiring (bot/app.py):
 
-    services.extras.setdefault(ON_RELOAD, []).append(hook)
+    services.reload_hooks.append(hook)
 
 `hook(library)` is called with the new, checked library *before* anything is swapped, in a
 worker thread (it may do slow work, it must not touch the event loop). It may raise to refuse
@@ -22,22 +23,17 @@ import asyncio
 import logging
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.checker import check
 from bot.content.model import Lang, Library
 from bot.i18n import Translator, load_translators
-from bot.services import Services
+from bot.services import Commit, ReloadHook, Services
 
 log = logging.getLogger(__name__)
 
-ON_RELOAD = "on_reload"
-_LOCK_KEY = "reload_lock"
-
-Commit = Callable[[], None]
-ReloadHook = Callable[[Library], Commit | None]
+__all__ = ["Commit", "ReloadHook", "ReloadResult", "reload_content", "reload_content_async"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +122,7 @@ def _apply(services: Services, prepared: _Prepared, started: float) -> ReloadRes
 
 
 def _hooks(services: Services) -> list[ReloadHook]:
-    hooks: list[ReloadHook] = services.extras.setdefault(ON_RELOAD, [])
-    return list(hooks)
+    return list(services.reload_hooks)
 
 
 _sync_lock = threading.Lock()
@@ -145,11 +140,8 @@ def reload_content(services: Services) -> ReloadResult:
 
 async def reload_content_async(services: Services) -> ReloadResult:
     """Like `reload_content`, with the slow part in a worker thread; one reload at a time."""
-    lock = services.extras.get(_LOCK_KEY)
-    if not isinstance(lock, asyncio.Lock):
-        lock = services.extras[_LOCK_KEY] = asyncio.Lock()
     started = time.monotonic()
-    async with lock:
+    async with services.reload_lock:
         prepared = await asyncio.to_thread(_prepare, services, _hooks(services))
         if isinstance(prepared, ReloadResult):
             result = prepared

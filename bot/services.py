@@ -1,18 +1,29 @@
-"""Everything the handlers need, built once at start-up and shared by all updates."""
+"""Everything the handlers need, built once at start-up and shared by all updates.
+
+Every piece of shared state is a typed field here, built in bot/app.py's `create_services`, so the
+wiring shows it; nothing is hung on the services later under a string key.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from bot.config import Settings
 from bot.content.model import Lang, Library
+from bot.feedback.limits import SubmissionLimiter
 from bot.i18n import Translator
+from bot.plumbing.flood import FloodControl
 from bot.privacy.keys import UserKeys
 from bot.search.engine import SearchEngine
 from bot.storage.database import Database
+
+#: What a reload hook returns to commit its new state right after the library is swapped.
+Commit = Callable[[], None]
+#: Called with the new, checked library before anything is swapped (see bot/reload.py).
+ReloadHook = Callable[[Library], Commit | None]
 
 
 @dataclass
@@ -25,8 +36,16 @@ class Services:
     search: SearchEngine
     #: Injected so tests can move time; never the exact time of an update in storage.
     today: Callable[[], dt.date] = field(default=dt.date.today)
-    #: Later capabilities (search index, feedback limits) hang their state here.
-    extras: dict[str, Any] = field(default_factory=dict)
+    #: Incoming updates per user key (token buckets, in memory only); read by the flood gate
+    #: (bot/plumbing/flood_gate.py) for every update.
+    flood: FloodControl = field(default_factory=FloodControl)
+    #: Feedback submissions per user key and day (in memory only).
+    feedback_limiter: SubmissionLimiter = field(default_factory=SubmissionLimiter)
+    #: Parts of the bot that derive state from the library (the search index) and rebuild it
+    #: on /reload; see bot/reload.py.
+    reload_hooks: list[ReloadHook] = field(default_factory=list)
+    #: One /reload or SIGHUP at a time.
+    reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def municipality_ids(self) -> tuple[str, ...]:

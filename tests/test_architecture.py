@@ -18,6 +18,9 @@ LAYERS: dict[str, int] = {
     "__main__": 5,
     "handlers": 3,
     "plumbing": 3,
+    # Token buckets per user key, Telegram-free: the services hold them, the flood gate in
+    # plumbing reads them.
+    "plumbing.flood": 0,
     "services": 2,
     "reload": 2,
     # The checker validates content as the bot will show it (rendered lengths), so it sits above

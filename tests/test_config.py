@@ -61,3 +61,35 @@ def test_unknown_key_in_config_file(tmp_path: Path) -> None:
     config.write_text("colour = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="colour"):
         load_settings({"TELEGRAM_BOT_TOKEN": "1:x", "BOT_CONFIG": str(config)})
+
+
+def test_token_and_secrets_are_in_no_repr(library: object, translators: object) -> None:
+    from bot.config import Settings
+    from bot.privacy.keys import UserKeys
+    from bot.services import Services
+
+    token = "123456:AAH-secret-token-value"
+    secret = b"hmac-secret-0123456789abcdef"
+    hook_secret = "webhook-secret-token_42"
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": token,
+            "BOT_SECRET": secret.decode(),
+            "TELEGRAM_WEBHOOK_SECRET": hook_secret,
+        }
+    )
+    assert settings.token == token and settings.secret == secret
+    services = Services(
+        settings=settings,
+        library=library,  # type: ignore[arg-type]
+        translators=translators,  # type: ignore[arg-type]
+        db=object(),  # type: ignore[arg-type]
+        keys=UserKeys(secret),
+        search=object(),  # type: ignore[arg-type]
+    )
+    for shown in (repr(settings), str(settings), f"{settings!r}", repr([settings]), repr(services)):
+        assert "Settings(" in shown
+        for value in (token, "AAH-secret", secret.decode(), str(secret), hook_secret):
+            assert value not in shown
+    # The values are still there for the code that needs them.
+    assert Settings(token=token).token == token

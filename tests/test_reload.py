@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.content import Library
 from bot.handlers.staff_reload import format_result
 from bot.i18n import Translator
-from bot.reload import ON_RELOAD, ReloadResult, reload_content, reload_content_async
+from bot.reload import ReloadResult, reload_content, reload_content_async
 from bot.services import Services
 from bot.ui.render import MESSAGE_LIMIT, visible_len
 
@@ -85,7 +85,7 @@ def test_hooks_prepare_off_the_swap_and_commit_with_it(services: Services) -> No
         seen.append(library)
         return lambda: committed.append(services.library)
 
-    services.extras.setdefault(ON_RELOAD, []).append(hook)
+    services.reload_hooks.append(hook)
     assert reload_content(services).ok
     assert seen == [services.library] and committed == [services.library]
     # A refused reload prepares nothing and commits nothing.
@@ -104,7 +104,7 @@ def test_a_failing_hook_refuses_the_whole_reload(services: Services) -> None:
     def broken(library: Library) -> object:
         raise ValueError("synonyms.yaml: duplicate word")
 
-    services.extras.setdefault(ON_RELOAD, []).extend([good, broken])
+    services.reload_hooks.extend([good, broken])
     result = reload_content(services)
     assert not result.ok and "duplicate word" in result.errors[0]
     assert services.library is before and committed == []

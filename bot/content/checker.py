@@ -10,8 +10,9 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.glossary import Glossary, GlossaryError, load_glossary, swedish_vocabulary
 from bot.content.loader import Problem, load_library_with_problems
-from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Topic
+from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Source, Topic
 from bot.i18n import Translator, load_translators
 from bot.i18n_gaps import find_gaps, read_template
 from bot.ui.render import MESSAGE_LIMIT, visible_len
@@ -45,23 +46,79 @@ def lix(texts: Iterable[str]) -> float:
 
 
 @dataclass
+class TopicRow:
+    """One line of the status table: a topic in every language."""
+
+    topic_id: str
+    #: per language: reviewed | draft | outdated (reviewed, then changed) | MISSING
+    review: dict[str, str]
+    sources: int = 0
+    #: sources verified on a known date within the configured age
+    sources_current: int = 0
+    #: sources never verified, or verified on an unknown date
+    sources_undated: int = 0
+    lix: float | None = None
+    glossary_variants: int = 0
+    untranslated: int = 0
+    #: further columns other checks add, e.g. "screen1" (first-screen length): name -> cell
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Report:
     library: Library | None
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     rows: list[tuple[str, dict[str, str], float | None]] = field(default_factory=list)
+    topic_rows: list[TopicRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
+    def totals(self) -> dict[str, int]:
+        return {
+            "sources": sum(r.sources for r in self.topic_rows),
+            "sources_current": sum(r.sources_current for r in self.topic_rows),
+            "sources_undated": sum(r.sources_undated for r in self.topic_rows),
+            "glossary_variants": sum(r.glossary_variants for r in self.topic_rows),
+            "untranslated": sum(r.untranslated for r in self.topic_rows),
+            "reviewed": sum(
+                1 for r in self.topic_rows for status in r.review.values() if status == "reviewed"
+            ),
+        }
+
     def format(self) -> str:
-        lines = [f"{'topic':26} {'sv':>12} {'rom':>12} {'fi':>12} {'LIX sv':>7}"]
-        for topic_id, statuses, score in self.rows:
-            cells = " ".join(f"{statuses.get(lang, '-'):>12}" for lang in ("sv", "rom", "fi"))
-            lix_cell = f"{score:7.1f}" if score is not None else "      -"
-            flag = "  (above 40)" if score is not None and score > LIX_TARGET else ""
-            lines.append(f"{topic_id:26} {cells} {lix_cell}{flag}")
+        extra_names = sorted({name for row in self.topic_rows for name in row.extra})
+        header = (
+            f"{'topic':24} {'sv':>9} {'rom':>9} {'fi':>9} {'sources':>9} {'LIX sv':>7}"
+            f" {'rom-var':>7} {'rom-sv':>6}" + "".join(f" {name:>8}" for name in extra_names)
+        )
+        lines = [header]
+        for row in self.topic_rows:
+            cells = " ".join(f"{row.review.get(lang, '-'):>9}" for lang in ("sv", "rom", "fi"))
+            sources = f"{row.sources_current}/{row.sources}"
+            lix_cell = f"{row.lix:7.1f}" if row.lix is not None else "      -"
+            flag = " !" if row.lix is not None and row.lix > LIX_TARGET else "  "
+            lines.append(
+                f"{row.topic_id:24} {cells} {sources:>9} {lix_cell}{flag}"
+                f"{row.glossary_variants:>6} {row.untranslated:>6}"
+                + "".join(f" {row.extra.get(name, '-'):>8}" for name in extra_names)
+            )
+        totals = self.totals()
+        lines.append("")
+        lines.append(
+            "sources: verified on a known date within the age limit / all (the rest: "
+            f"{totals['sources_undated']} never verified or on an unknown date); "
+            "rom-var: Romani glossary variants; rom-sv: Swedish words outside brackets in "
+            "Romani; ! = LIX above 40"
+        )
+        lines.append(
+            f"totals: {totals['sources_current']}/{totals['sources']} sources current, "
+            f"{totals['glossary_variants']} glossary variant(s), "
+            f"{totals['untranslated']} untranslated Swedish word(s), "
+            f"{totals['reviewed']} reviewed text(s)"
+        )
         if self.warnings:
             lines.append("")
             lines.extend(str(w) for w in self.warnings)
@@ -88,6 +145,8 @@ def check(
     report.errors.extend(p for p in problems if p.severity == "error")
     report.warnings.extend(p for p in problems if p.severity != "error")
     report.errors.extend(_vocabulary_problems(content_dir / "synonyms.yaml"))
+    glossary, glossary_problems = _glossary(content_dir / "glossary.yaml")
+    report.errors.extend(glossary_problems)
     gaps = find_gaps(locale_dir, read_template(locale_dir))
     report.errors.extend(Problem(locale_dir, 1, f"UI string: {gap}") for gap in gaps)
     if library is None:
@@ -95,27 +154,133 @@ def check(
     today = today or dt.date.today()
     # Gaps are reported above; untranslated strings fall back to English for the length check.
     translators = load_translators(locale_dir)
+    swedish_words = (
+        swedish_vocabulary(
+            (
+                text
+                for (lang, _), topic in library.topics.items()
+                if lang == REFERENCE_LANGUAGE
+                for text in topic.plain_texts()
+            ),
+            glossary,
+        )
+        if glossary is not None
+        else frozenset()
+    )
     for topic_id in library.topic_ids:
-        statuses: dict[str, str] = {}
+        row = TopicRow(topic_id, {})
         for lang in LANGUAGES:
             topic = library.topics.get((lang, topic_id))
             if topic is None:
-                statuses[lang] = "MISSING"
+                row.review[lang] = "MISSING"
                 continue
-            statuses[lang] = topic.review
+            row.review[lang] = "outdated" if topic.review_outdated else topic.review
             path = content_dir / lang / f"{topic_id}.yaml"
-            report.warnings.extend(_stale_sources(path, topic, today, max_source_age_days))
+            if topic.review_outdated:
+                report.warnings.append(
+                    Problem(
+                        path,
+                        1,
+                        "changed after its review: a draft again until reviewed "
+                        "(python -m bot review record)",
+                        "warning",
+                    )
+                )
+            if lang == REFERENCE_LANGUAGE:
+                _count_sources(row, path, topic.sources, today, max_source_age_days, report)
+                row.lix = lix(topic.plain_texts())
+            if lang == "rom" and glossary is not None:
+                _romani_problems(row, path, topic, glossary, swedish_words, report)
             report.errors.extend(_too_long(path, library, topic, translators))
-        swedish = library.topics.get((REFERENCE_LANGUAGE, topic_id))
-        report.rows.append((topic_id, statuses, lix(swedish.plain_texts()) if swedish else None))
+        report.rows.append((topic_id, dict(row.review), row.lix))
+        report.topic_rows.append(row)
     for place in library.places:
         path = content_dir / "places" / f"{place.id}.yaml"
-        for source in place.sources:
-            if (today - source.checked).days > max_source_age_days:
-                report.warnings.append(
-                    _stale(path, source.url, source.checked, max_source_age_days)
-                )
+        scratch = TopicRow(place.id, {})
+        _count_sources(scratch, path, place.sources, today, max_source_age_days, report)
     return report
+
+
+def _count_sources(
+    row: TopicRow,
+    path: Path,
+    sources: Iterable[Source],
+    today: dt.date,
+    max_age: int,
+    report: Report,
+) -> None:
+    undated = []
+    for source in sources:
+        row.sources += 1
+        verified = source.verified
+        if verified.date is None or verified.how == "not-verified":
+            row.sources_undated += 1
+            undated.append(source)
+        elif (today - verified.date).days > max_age:
+            report.warnings.append(_stale(path, source.url, verified.date, max_age))
+        else:
+            row.sources_current += 1
+    never = [s for s in undated if s.verified.how == "not-verified"]
+    for source in never:
+        report.warnings.append(
+            Problem(path, 1, f"source {source.url} was never verified", "warning")
+        )
+    unknown_day = len(undated) - len(never)
+    if unknown_day:
+        report.warnings.append(
+            Problem(
+                path,
+                1,
+                f"{unknown_day} source(s) verified on an unknown date: "
+                "re-verify them and record the date",
+                "warning",
+            )
+        )
+
+
+def _romani_problems(
+    row: TopicRow,
+    path: Path,
+    topic: Topic,
+    glossary: Glossary,
+    swedish_words: frozenset[str],
+    report: Report,
+) -> None:
+    hits: list[str] = []
+    untranslated: list[str] = []
+    for text in topic.plain_texts():
+        hits.extend(f"{word} -> {chosen}" for word, chosen in glossary.variant_hits(text))
+        untranslated.extend(glossary.untranslated(text, swedish_words))
+    row.glossary_variants = len(hits)
+    row.untranslated = len(untranslated)
+    if hits:
+        report.errors.append(
+            Problem(
+                path,
+                1,
+                "Romani words from another variety or spelling (glossary): "
+                + ", ".join(sorted(set(hits))),
+            )
+        )
+    if untranslated:
+        words = sorted({w.lower() for w in untranslated})
+        report.warnings.append(
+            Problem(
+                path,
+                1,
+                f"{len(untranslated)} Swedish word(s) outside brackets: " + ", ".join(words),
+                "warning",
+            )
+        )
+
+
+def _glossary(path: Path) -> tuple[Glossary | None, list[Problem]]:
+    if not path.exists():
+        return None, [Problem(path, 1, "missing: the Romani glossary is required")]
+    try:
+        return load_glossary(path), []
+    except GlossaryError as exc:
+        return None, [Problem(path, 1, str(exc))]
 
 
 def _vocabulary_problems(path: Path) -> list[Problem]:
@@ -131,19 +296,9 @@ def _vocabulary_problems(path: Path) -> list[Problem]:
     return []
 
 
-def _stale_sources(path: Path, topic: Topic, today: dt.date, max_age: int) -> list[Problem]:
-    if topic.lang != REFERENCE_LANGUAGE:
-        return []  # translations inherit the Swedish sources; warn once, at the source
-    return [
-        _stale(path, source.url, source.checked, max_age)
-        for source in topic.sources
-        if (today - source.checked).days > max_age
-    ]
-
-
-def _stale(path: Path, url: str, checked: dt.date, max_age: int) -> Problem:
+def _stale(path: Path, url: str, verified: dt.date, max_age: int) -> Problem:
     return Problem(
-        path, 1, f"source {url} last checked {checked}, over {max_age} days ago", "warning"
+        path, 1, f"source {url} last verified {verified}, over {max_age} days ago", "warning"
     )
 
 

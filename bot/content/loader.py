@@ -8,6 +8,7 @@ boolean, `012` as octal) are errors, because a silently misread fact can mislead
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -20,16 +21,19 @@ from bot.content.model import (
     LANGUAGES,
     REFERENCE_LANGUAGE,
     REVIEW_STATUSES,
+    VERIFIED_HOWS,
     Block,
     Contact,
     Lang,
     Library,
     Municipality,
     Place,
+    ReviewRecord,
     ReviewStatus,
     Section,
     Source,
     Topic,
+    Verification,
 )
 
 TITLE_MAX = 60
@@ -150,15 +154,51 @@ class _Reader:
         found = []
         for i, item in enumerate(self.items(node, where)):
             label = f"{where}[{i}]"
-            fields = self.mapping(item, label, ("url", "title", "checked"))
+            if isinstance(item.value, dict) and "checked" in item.value:
+                self.error(
+                    item.value["checked"].line,
+                    f"{label}: 'checked' is replaced by 'verified: {{date, how, by}}' "
+                    "(record what was actually done; see content/README.md)",
+                )
+                continue
+            fields = self.mapping(item, label, ("url", "title", "verified"))
             if fields is None:
                 continue
             url = self.https_url(fields.get("url"), f"{label}.url")
             title = self.text(fields.get("title"), f"{label}.title")
-            checked = self.date(fields.get("checked"), f"{label}.checked")
-            if url and title and checked:
-                found.append(Source(url=url, title=title, checked=checked))
+            verified = self.verification(fields.get("verified"), f"{label}.verified")
+            if url and title and verified:
+                found.append(Source(url=url, title=title, verified=verified))
         return tuple(found)
+
+    def verification(self, node: _Node | None, where: str) -> Verification | None:
+        if node is None:
+            return None
+        fields = self.mapping(node, where, ("how",), ("date", "by", "copy_date"))
+        if fields is None:
+            return None
+        how = self.text(fields.get("how"), f"{where}.how")
+        if how is not None and how not in VERIFIED_HOWS:
+            self.error(
+                fields["how"].line,
+                f"{where}.how: '{how}' is not one of " + ", ".join(VERIFIED_HOWS),
+            )
+            return None
+        date = self.date(fields.get("date"), f"{where}.date")
+        copy_date = self.date(fields.get("copy_date"), f"{where}.copy_date")
+        by = self.text(fields.get("by"), f"{where}.by")
+        if how is None:
+            return None
+        if how == "not-verified" and (date or copy_date or by):
+            self.error(node.line, f"{where}: a source that was not verified has no date or 'by'")
+            return None
+        if how == "page" and date is None:
+            self.error(node.line, f"{where}: 'how: page' needs the date the page was read")
+            return None
+        if date is not None and date > dt.date.today():
+            self.error(fields["date"].line, f"{where}.date: {date} is in the future")
+            return None
+        return Verification(how, date, by, copy_date)
 
     def review(self, node: _Node | None, where: str) -> ReviewStatus | None:
         value = self.text(node, where)
@@ -169,6 +209,30 @@ class _Reader:
             self.error(node.line, f"{where}: '{value}' is not one of {', '.join(REVIEW_STATUSES)}")
             return None
         return value
+
+    def topic_review(self, node: _Node | None) -> tuple[ReviewStatus | None, ReviewRecord | None]:
+        """`review: draft`, or a mapping recording who reviewed which version (by its hash)."""
+        if node is None or not isinstance(node.value, dict):
+            return self.review(node, "review"), None
+        fields = self.mapping(node, "review", ("status",), ("role", "date", "hash", "by"))
+        if fields is None:
+            return None, None
+        status = self.review(fields.get("status"), "review.status")
+        if status != "reviewed":
+            return status, None
+        missing = [key for key in ("role", "date", "hash") if key not in fields]
+        if missing:
+            self.error(node.line, "review: a review records " + ", ".join(missing))
+            return None, None
+        role = self.text(fields.get("role"), "review.role")
+        date = self.date(fields.get("date"), "review.date")
+        digest = self.text(fields.get("hash"), "review.hash")
+        if digest is not None and not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):
+            self.error(fields["hash"].line, "review.hash: expected sha256:<64 hex digits>")
+            return None, None
+        if role is None or date is None or digest is None:
+            return None, None
+        return status, ReviewRecord(role, date, digest, self.text(fields.get("by"), "review.by"))
 
 
 def _kind(value: Any) -> str:
@@ -245,7 +309,7 @@ def _topic(path: Path, lang: Lang, root: _Node, reader: _Reader) -> Topic | None
     if topic_id is not None and topic_id != path.stem:
         reader.error(fields["id"].line, f"id '{topic_id}' does not match file name '{path.stem}'")
     title = reader.text(fields.get("title"), "title", max_len=TITLE_MAX)
-    review = reader.review(fields.get("review"), "review")
+    review, review_record = reader.topic_review(fields.get("review"))
     summary = reader.text(fields.get("summary"), "summary")
     next_steps = reader.texts(fields.get("next_steps"), "next_steps")
     if "next_steps" in fields and not next_steps:
@@ -287,7 +351,7 @@ def _topic(path: Path, lang: Lang, root: _Node, reader: _Reader) -> Topic | None
 
     if topic_id is None or title is None or review is None or summary is None or not next_steps:
         return None
-    return Topic(
+    topic = Topic(
         id=topic_id,
         lang=lang,
         title=title,
@@ -299,7 +363,12 @@ def _topic(path: Path, lang: Lang, root: _Node, reader: _Reader) -> Topic | None
         keywords=reader.texts(fields.get("keywords"), "keywords"),
         related=reader.texts(fields.get("related"), "related"),
         sources=reader.sources(fields.get("sources"), "sources"),
+        review_record=review_record,
     )
+    if review_record is not None and review_record.content_hash != topic.content_hash():
+        # Changed after its review: a draft again until someone reviews this version.
+        topic = replace(topic, review="draft")
+    return topic
 
 
 def _place(path: Path, root: _Node, reader: _Reader) -> Place | None:

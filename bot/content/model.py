@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,12 +15,48 @@ REFERENCE_LANGUAGE: Lang = "sv"
 ReviewStatus = Literal["draft", "reviewed"]
 REVIEW_STATUSES: tuple[ReviewStatus, ...] = ("draft", "reviewed")
 
+#: How a source was verified: a person read the live page, someone read a stored copy of it (an
+#: archive or search index), or nobody has verified it yet.
+VerifiedHow = Literal["page", "stored-copy", "not-verified"]
+VERIFIED_HOWS: tuple[VerifiedHow, ...] = ("page", "stored-copy", "not-verified")
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """What was actually done to confirm a source, never more: no date where none is known."""
+
+    how: VerifiedHow
+    #: The day the page or copy was read; None when that is not known.
+    date: dt.date | None = None
+    #: Who or in what role (never a private person's contact details).
+    by: str | None = None
+    #: The date printed on a stored copy, when the copy shows one.
+    copy_date: dt.date | None = None
+
+    @property
+    def dated(self) -> bool:
+        return self.how != "not-verified" and self.date is not None
+
+
+NOT_VERIFIED = Verification("not-verified")
+
 
 @dataclass(frozen=True, slots=True)
 class Source:
     url: str
     title: str
-    checked: dt.date
+    verified: Verification = NOT_VERIFIED
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRecord:
+    """A domain expert's or native speaker's review of one text, tied to the text's hash."""
+
+    role: str
+    date: dt.date
+    #: sha256 of the reviewed reader-visible text (`Topic.content_hash`), "sha256:<hex>".
+    content_hash: str
+    by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +92,25 @@ class Topic:
     sources: tuple[Source, ...] = ()
     #: True when this language had no file and the Swedish text stands in for it.
     is_fallback: bool = False
+    #: The recorded review, if any. `review` is "reviewed" only while its hash still matches.
+    review_record: ReviewRecord | None = None
+
+    @property
+    def review_outdated(self) -> bool:
+        """A review was recorded, but the text changed since: it is a draft again."""
+        return self.review_record is not None and self.review != "reviewed"
+
+    def content_hash(self) -> str:
+        """A stable hash of everything a reader sees, so a review is tied to one version."""
+        return content_hash(self.review_texts())
+
+    def review_texts(self) -> Iterator[str]:
+        """The texts a reviewer checks, in reading order (contacts' notes included)."""
+        yield from self.plain_texts()
+        for contact in self.contacts:
+            yield contact.name
+            if contact.note:
+                yield contact.note
 
     def plain_texts(self) -> Iterator[str]:
         """Every reader-visible text of the topic, for search indexing and readability scores."""
@@ -155,6 +211,15 @@ class Library:
 
     def municipality(self, municipality_id: str) -> Municipality | None:
         return next((m for m in self.municipalities if m.id == municipality_id), None)
+
+
+def content_hash(texts: Iterable[str]) -> str:
+    """sha256 over the texts with whitespace normalised: re-wrapping a line is not a change."""
+    digest = hashlib.sha256()
+    for text in texts:
+        digest.update(" ".join(text.split()).encode("utf-8"))
+        digest.update(b"\x1f")
+    return "sha256:" + digest.hexdigest()
 
 
 def _as_fallback(topic: Topic) -> Topic:

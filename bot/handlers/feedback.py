@@ -30,7 +30,6 @@ from telegram.warnings import PTBUserWarning
 
 from bot.content.model import Lang
 from bot.feedback import survey
-from bot.feedback.limits import SubmissionLimiter
 from bot.feedback.survey import Draft, Step
 from bot.handlers.common import show, translator, visitor
 from bot.handlers.language import send_greeting
@@ -43,7 +42,6 @@ log = logging.getLogger(__name__)
 
 END = ConversationHandler.END
 SESSION_KEY = "feedback"
-LIMITER_KEY = "feedback_limiter"
 #: A survey untouched this long is forgotten at the person's next update, so that a question
 #: typed days later is not taken for the answer to an old "in your own words".
 SESSION_MAX_AGE = 2 * 3600.0
@@ -105,14 +103,6 @@ def conversation() -> ConversationHandler[BotContext]:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def limiter(services: Services) -> SubmissionLimiter:
-    found = services.extras.get(LIMITER_KEY)
-    if not isinstance(found, SubmissionLimiter):
-        found = SubmissionLimiter()
-        services.extras[LIMITER_KEY] = found
-    return found
 
 
 def offered_municipalities(services: Services) -> tuple[tuple[str, str], ...]:
@@ -183,7 +173,7 @@ async def start(update: Update, context: BotContext) -> object:
         await send_greeting(update, context, edit=edit)
         return END
     t = translator(services, who.lang)
-    if limiter(services).remaining(who.key, services.today()) <= 0:
+    if services.feedback_limiter.remaining(who.key, services.today()) <= 0:
         await show(update, context, survey_ui.limit_screen(t), edit=edit)
         return END
     session = Session(lang=who.lang, step=Step.SERVICE, draft=Draft(), started=clock())
@@ -270,7 +260,7 @@ async def _send(update: Update, context: BotContext, session: Session) -> object
     t = translator(services, session.lang)
     key = services.keys.key(user.id)
     today = services.today()
-    limits = limiter(services)
+    limits = services.feedback_limiter
     if not limits.try_acquire(key, today):
         _forget_session(context)
         await show(update, context, survey_ui.limit_screen(t), edit=True)

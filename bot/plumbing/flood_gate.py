@@ -25,20 +25,21 @@ from telegram.ext import ApplicationHandlerStop
 from bot.i18n import Translator
 from bot.plumbing.concurrency import Admission
 from bot.plumbing.context import BotContext
-from bot.plumbing.flood import FloodControl, FloodPolicy, Verdict
+from bot.plumbing.flood import Verdict
 from bot.services import Services
 
 log = logging.getLogger(__name__)
 
-FLOOD_KEY = "flood_gate"
 #: Verdicts waiting for their update to reach the handlers; more means updates were lost.
 _MAX_PENDING = 4096
 
 
 class FloodGate:
-    def __init__(self, services: Services, policy: FloodPolicy | None = None) -> None:
+    """One per application (built in bot/app.py's `build_application`); the token buckets are
+    `services.flood`, so that they are one typed field of the services."""
+
+    def __init__(self, services: Services) -> None:
         self.services = services
-        self.control = FloodControl(policy)
         self._refused: collections.OrderedDict[int, Verdict] = collections.OrderedDict()
 
     def screen(self, update: object) -> Admission:
@@ -50,7 +51,7 @@ class FloodGate:
         query = update.callback_query
         if user is None or (query is None and (chat is None or chat.type != ChatType.PRIVATE)):
             return Admission.ORDERED  # groups and channels get no answer anyway
-        verdict = self.control.check(self.services.keys.key(user.id))
+        verdict = self.services.flood.check(self.services.keys.key(user.id))
         if verdict is Verdict.ALLOW:
             return Admission.ORDERED
         if verdict is Verdict.DROP and query is None:
@@ -71,7 +72,9 @@ class FloodGate:
         chat = update.effective_chat
         try:
             if verdict is Verdict.WARN:
-                log.info("flood control: a user is ignored for %.0fs", self.control.policy.penalty)
+                log.info(
+                    "flood control: a user is ignored for %.0fs", self.services.flood.policy.penalty
+                )
                 t = await self._translator(update)
                 text = t._("You are sending messages very fast. Please wait a few seconds.")
                 if query is not None:
@@ -95,13 +98,3 @@ class FloodGate:
                 if known == lang:
                     return translator
         return services.translators["sv"]
-
-
-def flood_gate(services: Services) -> FloodGate:
-    """The one gate of these services (created on first use)."""
-    found = services.extras.get(FLOOD_KEY)
-    if isinstance(found, FloodGate):
-        return found
-    gate = FloodGate(services)
-    services.extras[FLOOD_KEY] = gate
-    return gate

@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Place, Topic
+from bot.content.model import (
+    LANGUAGES,
+    REFERENCE_LANGUAGE,
+    Lang,
+    Library,
+    Place,
+    Topic,
+    Verification,
+)
 from bot.i18n import LANGUAGE_NAMES, N_, Translator
 from bot.ui import callbacks as cb
 from bot.ui.render import bold, escape, italic, link, pack
@@ -230,9 +238,12 @@ def question_sent(t: Translator, saved: bool) -> Screen:
 def _notice(t: Translator, topic: Topic, shown_lang: Lang) -> str | None:
     if topic.is_fallback and shown_lang != REFERENCE_LANGUAGE:
         return t._("This topic is not translated yet. Here is the Swedish text.")
-    if shown_lang != REFERENCE_LANGUAGE and topic.review != "reviewed":
+    if topic.review == "reviewed":
+        return None
+    if shown_lang != REFERENCE_LANGUAGE:
         return t._("This translation has not yet been checked by a native speaker.")
-    return None
+    # Swedish is the reference, yet a draft too until a domain expert has reviewed it.
+    return t._("This text has not yet been checked by an expert.")
 
 
 def _section_blocks(topic: Topic) -> list[str]:
@@ -288,20 +299,30 @@ def _place_lines(t: Translator, place: Place, lang: Lang) -> str:
 
 
 def _sources_block(t: Translator, topic: Topic) -> str:
-    """Official sources as links, each with the date it was checked (once, if all share it)."""
-    dates = {source.checked for source in topic.sources}
+    """Official sources as links, each with what was verified and when; no date where none is known.
+
+    A date shared by every source is shown once, in the heading.
+    """
+    notes = [_verified_note(t, source.verified) for source in topic.sources]
+    shared = notes[0] if notes and notes[0] and len(set(notes)) == 1 else None
     heading = bold(t._("Sources"))
-    if len(dates) == 1:
-        checked = t._("checked %(date)s") % {"date": t.date(next(iter(dates)))}
-        heading += f" ({escape(checked)})"
+    if shared:
+        heading += f" ({escape(shared)})"
     lines = [heading]
-    for source in topic.sources:
+    for source, note in zip(topic.sources, notes, strict=True):
         line = "• " + link(source.title, source.url)
-        if len(dates) > 1:
-            checked = t._("checked %(date)s") % {"date": t.date(source.checked)}
-            line += f" ({escape(checked)})"
+        if note and not shared:
+            line += f" ({escape(note)})"
         lines.append(line)
     return "\n".join(lines)
+
+
+def _verified_note(t: Translator, verified: Verification) -> str | None:
+    if not verified.dated or verified.date is None:
+        return None
+    if verified.how == "page":
+        return t._("checked %(date)s") % {"date": t.date(verified.date)}
+    return t._("stored copy read %(date)s") % {"date": t.date(verified.date)}
 
 
 def _topic_keyboard(

@@ -123,3 +123,83 @@ def test_broken_search_vocabulary(content_copy: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
     ok, text = _report_lines(content_copy)
     assert not ok and "synonyms.yaml" in text and "unknown keys" in text
+
+
+# --- issue 14: provenance, Romani glossary, review status ---------------------------------------
+
+
+def test_old_checked_key_is_rejected_with_a_hint(content_copy: Path) -> None:
+    _edit(
+        content_copy / "sv" / "housing.yaml",
+        "verified: {how: stored-copy, by: earlier editing session}",
+        "checked: 2026-11-21",
+    )
+    ok, text = _report_lines(content_copy)
+    assert not ok and "'checked' is replaced by 'verified" in text
+
+
+def test_never_verified_source_is_reported(content_copy: Path) -> None:
+    _edit(
+        content_copy / "sv" / "housing.yaml",
+        "verified: {how: stored-copy, by: earlier editing session}",
+        "verified: {how: not-verified}",
+    )
+    report = check(content_copy, LOCALE_DIR)
+    assert report.ok
+    assert any("was never verified" in str(w) and "housing" in str(w) for w in report.warnings)
+
+
+def test_page_verification_needs_a_date(content_copy: Path) -> None:
+    _edit(
+        content_copy / "sv" / "housing.yaml",
+        "verified: {how: stored-copy, by: earlier editing session}",
+        "verified: {how: page, by: redaktör}",
+    )
+    ok, text = _report_lines(content_copy)
+    assert not ok and "'how: page' needs the date" in text
+
+
+def test_dated_sources_count_as_current_until_too_old(content_copy: Path) -> None:
+    young = check(content_copy, LOCALE_DIR, today=dt.date(2026, 12, 10))
+    row = next(r for r in young.topic_rows if r.topic_id == "elderly-care")
+    assert row.sources_current >= 6 and row.sources_current + row.sources_undated == row.sources
+    old = check(content_copy, LOCALE_DIR, today=dt.date(2028, 1, 1), max_source_age_days=365)
+    row = next(r for r in old.topic_rows if r.topic_id == "elderly-care")
+    assert row.sources_current == 0
+    assert any("last verified 2026-12-03" in str(w) for w in old.warnings)
+
+
+def test_romani_variant_from_another_variety_is_an_error(content_copy: Path) -> None:
+    _edit(content_copy / "rom" / "housing.yaml", "tji komuna", "čiri komuna")
+    ok, text = _report_lines(content_copy)
+    assert not ok and "čiri -> tjo" in text and "rom/housing.yaml" in text
+
+
+def test_romani_court_is_never_kris(content_copy: Path) -> None:
+    _edit(content_copy / "rom" / "elderly-care.yaml", "o sudo (förvaltningsrätten)", "e kris")
+    ok, text = _report_lines(content_copy)
+    assert not ok and "kris -> o sudo" in text
+
+
+def test_swedish_word_outside_brackets_is_counted_inside_is_not(content_copy: Path) -> None:
+    before = check(content_copy, LOCALE_DIR)
+    row = next(r for r in before.topic_rows if r.topic_id == "housing")
+    _edit(content_copy / "rom" / "housing.yaml", "e kirija (hyra)", "e hyra")
+    after = check(content_copy, LOCALE_DIR)
+    changed = next(r for r in after.topic_rows if r.topic_id == "housing")
+    assert changed.untranslated == row.untranslated + 1
+    assert any("outside brackets" in str(w) and "hyra" in str(w) for w in after.warnings)
+
+
+def test_status_table_has_the_new_columns(content_copy: Path) -> None:
+    text = check(content_copy, LOCALE_DIR).format()
+    header = text.splitlines()[0]
+    for column in ("sources", "LIX sv", "rom-var", "rom-sv"):
+        assert column in header
+    assert "glossary variant(s)" in text and "untranslated Swedish word(s)" in text
+
+
+def test_extra_column_slot_is_printed(content_copy: Path) -> None:
+    report = check(content_copy, LOCALE_DIR)
+    report.topic_rows[0].extra["screen1"] = "650"
+    assert "screen1" in report.format().splitlines()[0]

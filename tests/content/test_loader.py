@@ -20,7 +20,7 @@ next_steps:
 sources:
   - url: https://www.example.se/
     title: Källa
-    checked: 2026-11-01
+    verified: {{date: 2026-11-01, how: page, by: redaktör}}
 """
 
 
@@ -50,8 +50,9 @@ def test_translations_inherit_swedish_sources(library: Library) -> None:
 
 
 def test_source_dates_are_dates(library: Library) -> None:
-    source = library.topics[("sv", library.topic_ids[0])].sources[0]
-    assert isinstance(source.checked, dt.date)
+    sources = [s for t in library.topics.values() for s in t.sources if s.verified.date]
+    assert sources, "no source records the day it was verified"
+    assert all(isinstance(s.verified.date, dt.date) for s in sources)
 
 
 @pytest.mark.parametrize(

@@ -246,7 +246,7 @@ async def test_a_few_submissions_per_person_and_day(harness: Harness) -> None:
     # The limit is checked again on Send: a survey opened while under the limit is refused
     # if the limit was reached meanwhile, and nothing is stored.
     confirm = await _skip_all(h, other, "sv")
-    limiter = feedback_handler.limiter(h.services)
+    limiter = h.services.feedback_limiter
     key = h.services.keys.key(other.id)
     while limiter.try_acquire(key, h.services.today()):
         pass

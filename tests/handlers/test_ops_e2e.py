@@ -10,7 +10,6 @@ import pytest
 from bot.app import running_bot
 from bot.config import Settings
 from bot.plumbing.flood import FloodControl, FloodPolicy
-from bot.plumbing.flood_gate import flood_gate
 from devtools.fake_telegram import FakeBotApi
 
 from .conftest import STAFF_ID, Harness
@@ -37,8 +36,7 @@ async def ops(tmp_path: Path, content_copy: Path) -> AsyncIterator[Harness]:
 
 def _small_bucket(h: Harness, burst: int) -> None:
     """A small bucket keeps the test short; the policy's numbers are unit-tested."""
-    gate = flood_gate(h.services)
-    gate.control = FloodControl(FloodPolicy(burst=burst, rate=0.01, penalty=60.0))
+    h.services.flood = FloodControl(FloodPolicy(burst=burst, rate=0.01, penalty=60.0))
 
 
 async def test_a_flood_of_messages_gets_one_slow_down_and_others_are_served(ops: Harness) -> None:

@@ -61,8 +61,30 @@ def test_unreviewed_translation_says_so_and_offers_swedish(
     assert notice in rom.text
     assert any(b.data == "top:housing:sv" for row in rom.keyboard for b in row)
     swedish = views.topic_screen(translators["sv"], library, "housing", ui_lang="sv")
-    assert "granskad" not in swedish.text
+    # Swedish is the reference, not a translation: a draft says so in its own words (issue 14).
+    assert translators["sv"]._("This text has not yet been checked by an expert.") in swedish.text
+    assert "modersmålstalare" not in swedish.text
     assert not any(b.data == "top:housing:sv" for row in swedish.keyboard for b in row)
+
+
+def test_reviewed_swedish_text_has_no_notice(
+    library: Library, translators: dict[Lang, Translator]
+) -> None:
+    reviewed = replace(library.topics[("sv", "housing")], review="reviewed")
+    patched = replace(library, topics={**library.topics, ("sv", "housing"): reviewed})
+    screen = views.topic_screen(translators["sv"], patched, "housing", ui_lang="sv")
+    assert "granskad" not in screen.text
+
+
+def test_sources_show_only_known_verification_dates(
+    library: Library, translators: dict[Lang, Translator]
+) -> None:
+    screen = views.topic_screen(translators["sv"], library, "housing", ui_lang="sv")
+    # housing's sources were read in stored copies on unknown days: no date is invented.
+    assert "Källor" in screen.messages[-1] or any("Källor" in m for m in screen.messages)
+    assert "2026" not in "".join(screen.messages).split("Källor")[-1]
+    lvu = views.topic_screen(translators["sv"], library, "compulsory-care-lvu", ui_lang="sv")
+    assert "läst i sparad kopia 3 december 2026" in "".join(lvu.messages)
 
 
 def test_reviewed_translation_has_no_notice(
