@@ -37,7 +37,7 @@ class Settings:
     staff_ids: frozenset[int] = field(default_factory=frozenset)
     #: Staff ids with the municipalities whose data they may see; () means all. BOT_STAFF:
     #: "<id>:<municipality>|<municipality>,<id>:all". Ids only in BOT_STAFF_IDS see all.
-    staff_scopes: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    staff_scopes: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), repr=False)
     #: Municipality ids offered to residents; empty means every municipality in the content.
     municipalities: tuple[str, ...] = ()
     log_level: str = "INFO"

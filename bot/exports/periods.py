@@ -3,9 +3,10 @@
 Exports cover exactly one whole period from this fixed calendar, never an arbitrary range, and
 only once it has ended (finding F2 of the December privacy review: two exports over overlapping
 ranges tied a new comment to its municipality and age band). Periods of one kind never overlap,
-and a month, tertial, quarter or year is a set of whole calendar months: a submission belongs to
-the month it was sent in (stored beside its ISO week, nothing finer), so the monthly reports of
-a quarter add up to the quarter's report. Weeks are their own calendar (ISO weeks), for counts.
+and a month, tertial, quarter or year is a set of whole months. The bot stores nothing finer
+than the ISO week, so a month is made of the weeks whose Thursday falls in it (at most three
+days differ from the calendar month): every week belongs to exactly one month, and the monthly
+reports of a quarter add up to the quarter's report.
 
 Written forms: ``2026-W05``, ``2026-03``, ``2026-T1`` (January to April), ``2026-Q1``, ``2026``.
 """
@@ -98,7 +99,9 @@ class Period:
         return following - dt.timedelta(days=1)
 
     def has_ended(self, today: dt.date) -> bool:
-        return self.last_day() < today
+        """True once the last week that can belong to the period is over."""
+        last = self.last_day()
+        return last + dt.timedelta(days=6 - last.weekday()) < today
 
     def previous(self) -> Period:
         """The period of the same kind just before this one."""
@@ -135,10 +138,13 @@ def latest_ended(kind: Kind, today: dt.date) -> Period:
         year, week, _ = (today - dt.timedelta(days=7)).isocalendar()
         return Period("week", year, week)
     if kind == "year":
-        return Period("year", today.year - 1, 1)
-    size = _MONTHS_IN[kind]
-    current = Period(kind, today.year, (today.month - 1) // size + 1)
-    return current.previous()
+        period = Period("year", today.year, 1)
+    else:
+        size = _MONTHS_IN[kind]
+        period = Period(kind, today.year, (today.month - 1) // size + 1)
+    while not period.has_ended(today):
+        period = period.previous()
+    return period
 
 
 def ended_period(text: str | None, today: dt.date, default: Kind = "month") -> Period:

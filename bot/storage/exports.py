@@ -1,8 +1,9 @@
 """What staff exports read, and what staff write back: all the SQL, behind typed functions.
 
-Reads are by calendar month (feedback stores the month beside the ISO week) or by ISO week.
-Tables that only know the week (questions, misses, topic views) count a week in the month of its
-Thursday, where most of the week lies, so that every week belongs to exactly one month.
+Reads are by month or by ISO week. A week belongs to the month of its Thursday, where most of the
+week lies (as ISO 8601 gives a week to the year of its Thursday), so every week belongs to exactly
+one month and nothing finer than the week is ever stored: feedback keeps that month beside its
+week, the other tables (questions, misses, topic views, deep links) are counted the same way.
 """
 
 from __future__ import annotations
@@ -150,10 +151,11 @@ async def deeplink_starts(db: Database, selection: Selection) -> dict[str, int]:
                 date = dt.date.fromisoformat(str(day))
             except ValueError:
                 continue
+            week = iso_week(date)
             inside = (
-                iso_week(date) == selection.week
+                week == selection.week
                 if selection.week is not None
-                else f"{date.year}-{date.month:02d}" in selection.months
+                else week_month(week) in selection.months
             )
             if inside:
                 totals[str(tag)] = totals.get(str(tag), 0) + int(count)
