@@ -172,8 +172,7 @@ def _staff_scopes(value: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
             number = int(staff_id.strip())
         except ValueError:
             raise ValueError(
-                "BOT_STAFF must be <id>:<municipality>|<municipality> or <id>:all, "
-                "comma-separated"
+                "BOT_STAFF must be <id>:<municipality>|<municipality> or <id>:all, comma-separated"
             ) from None
         if not separator or not municipalities:
             raise ValueError("BOT_STAFF: give each staff id municipalities or 'all'")

@@ -109,7 +109,10 @@ def assemble(
         ):
             built.append(
                 tables.stacked(
-                    [(labels.municipality(m), build(_of(rows, m), labels, threshold)) for m in municipalities],
+                    [
+                        (labels.municipality(m), build(_of(rows, m), labels, threshold))
+                        for m in municipalities
+                    ],
                     key=key,
                     title=title,
                     first_header=labels._("Municipality"),
@@ -234,7 +237,9 @@ def trend(history: Sequence[FeedbackRow], period: Period, labels: Labels) -> Tre
                 good_values=tuple(s if isinstance(s, float) else None for s in good),
             )
         )
-    return Trend(months=months, month_labels=tuple(labels.month(m) for m in months), rows=tuple(out))
+    return Trend(
+        months=months, month_labels=tuple(labels.month(m) for m in months), rows=tuple(out)
+    )
 
 
 #: A share as far as the shown numbers tell: a number, an upper bound ("<", 0.45), or None.

@@ -88,7 +88,9 @@ def check_municipalities(
         return None
     unknown = sorted(set(wanted) - set(known))
     if unknown:
-        raise CommandError(f"unknown municipality: {', '.join(unknown)} (known: {', '.join(known)})")
+        raise CommandError(
+            f"unknown municipality: {', '.join(unknown)} (known: {', '.join(known)})"
+        )
     return tuple(sorted(set(wanted)))
 
 

@@ -302,10 +302,11 @@ def _top(table: Table) -> Table:
         return table
     values = table.values
     totals = values.row_totals or ()
-    order = sorted(
-        range(len(table.row_labels)),
-        key=lambda i: (-(totals[i] if isinstance(totals[i], int) else 0), table.row_labels[i]),
-    )
+    def size(i: int) -> int:
+        value = totals[i]
+        return value if isinstance(value, int) else 0
+
+    order = sorted(range(len(table.row_labels)), key=lambda i: (-size(i), table.row_labels[i]))
     keep = [i for i in order if totals and totals[i] != 0][:TOP_TOPICS]
     return replace(
         table,
@@ -329,8 +330,7 @@ def _table(table: Table) -> dict[str, Any]:
         "header": table.header,
         "label_columns": len(table.row_headers),
         "rows": [
-            {"cells": row, "total": has_total and i == len(rows) - 1}
-            for i, row in enumerate(rows)
+            {"cells": row, "total": has_total and i == len(rows) - 1} for i, row in enumerate(rows)
         ],
     }
 
@@ -366,9 +366,7 @@ def _week_chart(table: Table, threshold: int) -> dict[str, Any] | None:
                 "show_label": i % every == 0,
             }
         )
-    ticks = [
-        {"value": round(y_max / 5 * k), "y": round(base - k / 5 * plot, 1)} for k in range(6)
-    ]
+    ticks = [{"value": round(y_max / 5 * k), "y": round(base - k / 5 * plot, 1)} for k in range(6)]
     return {
         "width": width,
         "height": base + 30,

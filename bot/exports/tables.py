@@ -150,7 +150,7 @@ def weeks(rows: Sequence[FeedbackRow], week_list: Sequence[str], labels: Labels)
         values=suppress(
             [[counts[w]] for w in week_list], row_totals=False, public_column_totals=True
         ),
-        note=labels._("ISO weeks; a week at the turn of a month is split between the months."),
+        note=labels._("ISO weeks; a week belongs to the month of its Thursday."),
         total_label=labels._("Total"),
         counts=tuple((counts[w],) for w in week_list),
     )
@@ -290,8 +290,12 @@ def deeplink_reach(starts: Mapping[str, int], labels: Labels, threshold: int) ->
     """
     listed = sorted((t for t, n in starts.items() if n >= threshold), key=lambda t: (-starts[t], t))
     pooled = sum(n for t, n in starts.items() if n < threshold)
-    rows = [(t,) for t in listed] + [(labels._("Other sources (fewer than %(n)s each)") % {"n": threshold},)]
-    shown: list[tuple[Shown, ...]] = [(starts[t],) for t in listed] + [(show_count(pooled, threshold),)]
+    rows = [(t,) for t in listed] + [
+        (labels._("Other sources (fewer than %(n)s each)") % {"n": threshold},)
+    ]
+    shown: list[tuple[Shown, ...]] = [(starts[t],) for t in listed] + [
+        (show_count(pooled, threshold),)
+    ]
     return Table(
         key="deeplinks",
         title=labels._("Reach of deep links, by source tag"),
@@ -303,7 +307,7 @@ def deeplink_reach(starts: Mapping[str, int], labels: Labels, threshold: int) ->
             "Starts of the bot from posters and links (starts, not people), in the whole bot."
         ),
         total_label=labels._("Total"),
-        counts=tuple((starts[t],) for t in listed) + ((pooled,),),
+        counts=(*((starts[t],) for t in listed), (pooled,)),
     )
 
 
@@ -322,7 +326,9 @@ def search_misses(misses: Mapping[str, int], labels: Labels) -> Table:
     )
 
 
-def helpful(votes: Mapping[tuple[str, str], int], topic_ids: Sequence[str], labels: Labels) -> Table:
+def helpful(
+    votes: Mapping[tuple[str, str], int], topic_ids: Sequence[str], labels: Labels
+) -> Table:
     listed = list(topic_ids) + sorted({t for t, _ in votes} - set(topic_ids))
     answers = ("yes", "no")
     cells = [[votes.get((t, a), 0) for a in answers] for t in listed]

@@ -123,8 +123,8 @@ def trend_rows(data: ExportData) -> tuple[tuple[str, ...], list[Row]]:
         return (), []
     header = (
         _("Service"),
-        *(f"{_('Good')} {m}" for m in trend.month_labels),
-        *(f"{_('Respect')} {m}" for m in trend.month_labels),
+        *(_("Good %(month)s") % {"month": m} for m in trend.month_labels),
+        *(_("Respect %(month)s") % {"month": m} for m in trend.month_labels),
         data.labels.period(data.period),
         data.labels.period(data.previous),
         _("Change (percentage points)"),
@@ -155,7 +155,9 @@ def about_rows(data: ExportData) -> list[Row]:
         ),
     ]
     for table in data.tables:
-        state = " " + _("Withheld: too few answers to show safely.") if table.values.withheld else ""
+        state = (
+            " " + _("Withheld: too few answers to show safely.") if table.values.withheld else ""
+        )
         rows.append((table.title, f"{table.note}{state}".strip()))
     return rows
 

@@ -163,7 +163,7 @@ async def deeplink_starts(db: Database, selection: Selection) -> dict[str, int]:
 
 
 async def helpful_votes(db: Database, selection: Selection) -> dict[tuple[str, str], int] | None:
-    """"Was this helpful?" votes per (topic id, answer), or None where the bot has no votes."""
+    """ "Was this helpful?" votes per (topic id, answer), or None where the bot has no votes."""
     async with db.connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'helpful_votes'"
     ) as cursor:
