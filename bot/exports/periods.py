@@ -101,7 +101,16 @@ class Period:
     def has_ended(self, today: dt.date) -> bool:
         """True once the last week that can belong to the period is over."""
         last = self.last_day()
-        return last + dt.timedelta(days=6 - last.weekday()) < today
+        if self.kind == "week":
+            return last < today
+        # The week holding the last day is the period's if its Thursday is in it, else the next's.
+        weekday = last.weekday()
+        end = (
+            last + dt.timedelta(days=6 - weekday)
+            if weekday >= 3
+            else last - dt.timedelta(days=weekday + 1)
+        )
+        return end < today
 
     def previous(self) -> Period:
         """The period of the same kind just before this one."""

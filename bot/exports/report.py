@@ -302,6 +302,7 @@ def _top(table: Table) -> Table:
         return table
     values = table.values
     totals = values.row_totals or ()
+
     def size(i: int) -> int:
         value = totals[i]
         return value if isinstance(value, int) else 0
