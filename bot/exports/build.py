@@ -290,8 +290,8 @@ def _percent(share: Share) -> str:
     if share is None:
         return "–"
     if isinstance(share, tuple):
-        return f"<{round(share[1] * 100)} %"
-    return f"{round(share * 100)} %"
+        return f"<{round(share[1] * 100)}\u00a0%"
+    return f"{round(share * 100)}\u00a0%"
 
 
 def _change(now: Share, before: Share) -> str:

@@ -27,7 +27,7 @@ from bot.exports.suppression import Shown, is_hidden
 #: Good, neither, bad: a colour-blind-safe diverging scale; each at least 3:1 against white.
 RATING_COLOURS: tuple[str, ...] = ("#2166ac", "#767676", "#b2182b")
 UNANSWERED_COLOUR = "#d9d9d9"
-RESPECT_COLOURS: tuple[str, ...] = ("#2166ac", "#6a9ecb", "#b2182b")
+RESPECT_COLOURS: tuple[str, ...] = ("#2166ac", "#5a8cbf", "#b2182b")
 WEEK_COLOUR = "#3b6ea5"
 #: Text colours used by the stylesheet, for the contrast check.
 TEXT_COLOURS: tuple[str, ...] = ("#1d1d1d", "#555555", "#333333", "#444444")

@@ -54,7 +54,7 @@ async def test_every_aggregate_hides_counts_under_five(seeded_db: Database) -> N
             no_small_count_shown(data)
             for row in data.trend.rows if data.trend else ():
                 for text in (*row.good, *row.respect):
-                    assert text == "–" or text.endswith(" %"), text
+                    assert text == "–" or text.endswith("\u00a0%"), text
 
 
 async def test_service_table_matches_the_database(
@@ -265,7 +265,7 @@ async def test_trend_shares_come_from_the_monthly_tables(seeded_db: Database) ->
     overall = quarter.trend.rows[-1]
     assert overall.service == "Alla verksamheter"
     if isinstance(good, int) and isinstance(unanswered, int) and isinstance(total, int):
-        assert overall.good[2] == f"{round(good / (total - unanswered) * 100)} %"
+        assert overall.good[2] == f"{round(good / (total - unanswered) * 100)}\u00a0%"
 
 
 async def test_empty_database(tmp_path: Path) -> None:
