@@ -34,7 +34,6 @@ from bot.handlers import (
     navigation,
     staff,
     staff_reload,
-    start,
 )
 from bot.i18n import load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
@@ -147,7 +146,7 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
     commands = {
-        "start": start.start,
+        "start": staff.start_command,
         "language": language.send_greeting,
         "menu": navigation.menu_command,
         "help": staff.help_command,
@@ -183,7 +182,6 @@ async def set_commands(application: BotApplication) -> None:
         t = services.translators["sv" if lang is None else lang]  # type: ignore[index]
         commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=lang)
-    await staff.set_staff_menus(application.bot, services, COMMANDS)
 
 
 async def _post_init(application: BotApplication) -> None:

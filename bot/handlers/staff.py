@@ -36,7 +36,7 @@ from bot.exports.labels import Labels, staff_language
 from bot.exports.periods import PeriodError, ended_period
 from bot.exports.report import write_report_html
 from bot.exports.writers import write_csv, write_json, write_xlsx
-from bot.handlers import info
+from bot.handlers import info, start
 from bot.handlers.common import visitor
 from bot.handlers.navigation import menu_command
 from bot.plumbing.context import BotContext
@@ -273,21 +273,18 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 
 # --- the command menu of staff chats -----------------------------------------------------------
+#
+# Telegram knows a private chat only once the person has written to the bot, so a staff chat's
+# menu is set at the staff member's /start (or first /help or staff command), not at start-up.
+# Telegram keeps it; the in-memory set only saves repeating the call.
 
 
-async def set_staff_menus(
-    context_bot: object, services: Services, resident_commands: Sequence[tuple[str, str]]
-) -> int:
-    """Give each staff chat the resident commands plus the staff ones; return how many were set.
+async def start_command(update: Update, context: BotContext) -> None:
+    """/start; a staff member's chat also gets the staff commands in its menu."""
+    await start.start(update, context)
+    if is_staff(update, context):
+        await ensure_staff_menu(context, update)
 
-    Telegram knows a private chat only after the person started the bot, so a staff member who
-    has not is skipped here and gets the menu at their first /help or staff command.
-    """
-    done = 0
-    for staff_id in sorted(services.settings.staff_ids):
-        if await _set_menu(context_bot, services, staff_id, resident_commands):
-            done += 1
-    return done
 
 
 async def _set_menu(

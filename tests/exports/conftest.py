@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import REPO_ROOT
+from bot.content.model import Lang
 from bot.exports.build import build_export
 from bot.exports.data import ExportData
 from bot.exports.labels import Labels
@@ -23,10 +24,10 @@ TODAY = dt.date(2027, 1, 20)
 YEAR = Period.parse("2026")
 NAMES = {"stockholm": "Stockholm", "haninge": "Haninge", "malmo": "Malmö"}
 TITLES = {"school-support": "Stöd i skolan", "housing": "Bostad", "health-care": "Vård"}
-_TRANSLATORS: dict[str, Translator] = {}
+_TRANSLATORS: dict[Lang, Translator] = {}
 
 
-def labels(lang: str = "sv") -> Labels:
+def labels(lang: Lang = "sv") -> Labels:
     """Staff labels from the real catalogs (compiled once per test session)."""
     if not _TRANSLATORS:
         _TRANSLATORS.update(load_translators(REPO_ROOT / "locale"))
