@@ -21,9 +21,11 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.content import Library, load_library
+from bot.content.model import Lang
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
     buttons,
@@ -35,15 +37,15 @@ from bot.handlers import (
     staff,
     staff_reload,
 )
-from bot.i18n import load_translators
+from bot.i18n import Translator, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
-from bot.plumbing.context import BotApplication, BotContext
+from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
 from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
-from bot.privacy.keys import UserKeys, load_or_create_secret
+from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
@@ -63,11 +65,27 @@ NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
 RATE_LIMITS = RateLimits()
 
 
-async def create_services(settings: Settings) -> Services:
-    """Load content and catalogs, open the database: everything slow happens here, once."""
-    library = load_library(settings.content_dir)
-    translators = load_translators(settings.locale_dir)
-    secret = load_or_create_secret(settings.data_dir, settings.secret)
+async def create_services(
+    settings: Settings,
+    *,
+    library: Library | None = None,
+    translators: dict[Lang, Translator] | None = None,
+    search: SearchEngine | None = None,
+) -> Services:
+    """Load content and catalogs, open the database: everything slow happens here, once.
+
+    `library`, `translators` and `search` are immutable once built: a caller that already has
+    them for the same content and locale directories (the test session) passes them in.
+    """
+    if library is None:
+        if search is not None:
+            raise ValueError("a prebuilt search engine needs the library it was built from")
+        library = load_library(settings.content_dir)
+    if translators is None:
+        translators = load_translators(settings.locale_dir)
+    secret = load_or_create_secret(
+        settings.secret_path, settings.secret, legacy=settings.data_dir / SECRET_FILE
+    )
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
@@ -77,7 +95,7 @@ async def create_services(settings: Settings) -> Services:
         translators=translators,
         db=db,
         keys=UserKeys(secret),
-        search=build_search(library, settings),
+        search=search if search is not None else build_search(library, settings),
         flood=FloodControl(),
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
@@ -97,9 +115,12 @@ def build_application(
     *,
     workers: int = DEFAULT_WORKERS,
     rate_limits: RateLimits | None = RATE_LIMITS,
+    transport: Callable[[], BaseRequest] | None = None,
 ) -> BotApplication:
     """`workers`: updates processed at once, one user's in order (bot/plumbing/concurrency.py);
-    `rate_limits`: outgoing throttling, None for none (benchmarks only)."""
+    `rate_limits`: outgoing throttling, None for none (benchmarks only); `transport`: makes the
+    request objects for Bot API calls and for getUpdates instead of HTTP to the API base URL
+    (tests: the fake Bot API in process)."""
     settings = services.settings
     # Screens every update on arrival (charging the sender) and answers the refused ones first.
     gate = FloodGate(services)
@@ -108,7 +129,7 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -121,6 +142,8 @@ def build_application(
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
+    if transport is not None:
+        builder = builder.request(transport()).get_updates_request(transport())
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     register_handlers(application, gate)
@@ -224,6 +247,9 @@ async def running_bot(
     *,
     mode: Literal["polling", "webhook"] = "polling",
     poll_timeout: float = 1.0,
+    library: Library | None = None,
+    translators: dict[Lang, Translator] | None = None,
+    search: SearchEngine | None = None,
     **build_options: Any,
 ) -> AsyncIterator[BotApplication]:
     """Run the real Application until the block exits: for `run`, `chat`, tests, benchmarks.
@@ -232,31 +258,39 @@ async def running_bot(
     the loop. "webhook" listens on BOT_WEBHOOK_LISTEN:BOT_WEBHOOK_PORT and registers
     BOT_WEBHOOK_URL with the secret token (settings checked first, see bot/plumbing/webhook.py).
     Leaving the block stops fetching, finishes every update already received, then closes the
-    database (counters flushed).
+    database (counters flushed). `library`, `translators`, `search`: prebuilt, see
+    `create_services`; `build_options` go to `build_application`.
     """
     hook = webhook_config(settings) if mode == "webhook" else None
-    services = await create_services(settings)
-    application = build_application(services, **build_options)
-    async with application:
-        await _post_init(application)
-        await application.start()
-        assert application.updater is not None
-        if hook is None:
-            await application.updater.start_polling(
-                poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
-            )
-        else:
-            await application.updater.start_webhook(
-                listen=hook.listen,
-                port=hook.port,
-                url_path=hook.url_path,
-                webhook_url=hook.url,
-                secret_token=hook.secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await _post_shutdown(application)
+    services = await create_services(
+        settings, library=library, translators=translators, search=search
+    )
+    try:
+        application = build_application(services, **build_options)
+        async with application:
+            await _post_init(application)
+            await application.start()
+            assert application.updater is not None
+            if hook is None:
+                await application.updater.start_polling(
+                    poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
+                )
+            else:
+                await application.updater.start_webhook(
+                    listen=hook.listen,
+                    port=hook.port,
+                    url_path=hook.url_path,
+                    webhook_url=hook.url,
+                    secret_token=hook.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+                await _post_shutdown(application)
+    finally:
+        # A start-up failure (revoked token, wrong API URL, network down) must not leave the
+        # database thread running: the process would never exit (review F9).
+        await services.db.close()

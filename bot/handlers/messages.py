@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show
 from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
 from bot.plumbing.context import BotContext
@@ -12,7 +12,7 @@ from bot.ui import screens as views
 
 
 async def free_text(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     if who.lang is None:
@@ -22,9 +22,4 @@ async def free_text(update: Update, context: BotContext) -> None:
 
 
 async def not_text(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
-    await show(
-        update,
-        context,
-        views.only_text_screen(translator(context.services, who.lang if who else None)),
-    )
+    await show(update, context, views.only_text_screen(await context.translator(update)))

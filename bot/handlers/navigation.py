@@ -6,7 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.model import Lang
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
@@ -14,7 +14,7 @@ from bot.ui import screens as views
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     if who.lang is None:

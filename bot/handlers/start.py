@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.common import visitor
 from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
 from bot.links.deeplinks import parse_payload
@@ -20,10 +19,11 @@ async def start(update: Update, context: BotContext) -> None:
     if link is None or topic_id is None:
         await send_greeting(update, context)
         return
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
+    context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
     await open_topic(
