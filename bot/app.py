@@ -23,12 +23,16 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.cases.groups import BridgeGroups
+from bot.cases.seal import CaseSeal
 from bot.config import Settings
-from bot.content import Library, load_library
+from bot.content import Library
 from bot.content.model import Lang
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
+    bridge,
     buttons,
+    cases,
     feedback,
     info,
     language,
@@ -45,6 +49,7 @@ from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
+from bot.prebuilt import library_and_search
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
@@ -80,7 +85,11 @@ async def create_services(
     if library is None:
         if search is not None:
             raise ValueError("a prebuilt search engine needs the library it was built from")
-        library = load_library(settings.content_dir)
+        library, search = library_and_search(
+            settings.content_dir,
+            settings.content_cache_dir,
+            lambda library: build_search(library, settings),
+        )
     if translators is None:
         translators = load_translators(settings.locale_dir)
     secret = load_or_create_secret(
@@ -96,6 +105,8 @@ async def create_services(
         db=db,
         keys=UserKeys(secret),
         search=search if search is not None else build_search(library, settings),
+        bridge=BridgeGroups(settings.bridge_builder_chats),
+        case_seal=CaseSeal(load_or_create_secret(settings.case_key_path, settings.case_key)),
         flood=FloodControl(),
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
@@ -168,6 +179,7 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     # Group -1 runs first: flood-controlled updates stop there (ApplicationHandlerStop).
     application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
+    register_bridge_handlers(application)
     commands = {
         "start": staff.start_command,
         "language": language.send_greeting,
@@ -188,6 +200,8 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     application.add_handler(
         CommandHandler("reload", staff_reload.reload_command, filters=NEW_PRIVATE_MESSAGE)
     )
+    application.add_handler(CallbackQueryHandler(cases.on_button, pattern=r"^cs:"))
+    application.add_handler(CallbackQueryHandler(bridge.on_button, pattern=r"^bb:"))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND, messages.free_text)
@@ -199,18 +213,45 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     application.add_error_handler(on_error)
 
 
+def register_bridge_handlers(application: BotApplication) -> None:
+    """Bridge-builders' commands (their user ids only; everyone else falls through to the
+    ordinary handlers), and messages in the configured bridge-builder groups."""
+    settings: Settings = application.bot_data["services"].settings
+    builders = [builder.user_id for builder in settings.bridge_builders]
+    only_builders = NEW_PRIVATE_MESSAGE & filters.User(user_id=builders)
+    builders_and_staff = NEW_PRIVATE_MESSAGE & filters.User(
+        user_id=[*builders, *settings.staff_ids]
+    )
+    application.add_handler(CommandHandler("help", bridge.help_command, filters=only_builders))
+    application.add_handler(CommandHandler("links", bridge.links_command, filters=only_builders))
+    application.add_handler(
+        CommandHandler("reach", bridge.reach_command, filters=builders_and_staff)
+    )
+    groups = list(settings.bridge_builder_chats.values())
+    if groups:
+        in_groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.Chat(groups)
+        application.add_handler(MessageHandler(in_groups, cases.group_message))
+
+
 async def set_commands(application: BotApplication) -> None:
     services: Services = application.bot_data["services"]
     for lang in (None, *COMMAND_LANGUAGES):
         t = services.translators["sv" if lang is None else lang]  # type: ignore[index]
         commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=lang)
+    await bridge.set_bridge_commands(
+        application.bot, services, [(n, d) for n, d in COMMANDS], COMMAND_LANGUAGES
+    )
 
 
 async def _post_init(application: BotApplication) -> None:
     await set_commands(application)
     services: Services = application.bot_data["services"]
-    task = asyncio.create_task(_housekeeping(services), name="housekeeping")
+    await cases.check_groups(application.bot, services)
+    # Cases inactive while the bot was down, or whose seal no longer opens (a replaced case
+    # key), close now.
+    await cases.close_inactive(application.bot, services)
+    task = asyncio.create_task(_housekeeping(services, application), name="housekeeping")
     application.bot_data["housekeeping"] = task
 
 
@@ -225,8 +266,11 @@ async def _post_shutdown(application: BotApplication) -> None:
     log.info("counters flushed, database closed")
 
 
-async def _housekeeping(services: Services, interval: float = 300.0) -> None:
-    """Flush buffered counters and expire unused preferences, every few minutes."""
+async def _housekeeping(
+    services: Services, application: BotApplication, interval: float = 300.0
+) -> None:
+    """Flush buffered counters, expire unused preferences and inactive cases, every few minutes;
+    check that the bridge-builder groups are still reachable."""
     while True:
         await asyncio.sleep(interval)
         try:
@@ -237,6 +281,8 @@ async def _housekeeping(services: Services, interval: float = 300.0) -> None:
             await purge_old_comments(
                 services.db, services.today(), services.settings.feedback_retention_months
             )
+            await cases.check_groups(application.bot, services)
+            await cases.close_inactive(application.bot, services)
         except Exception as exc:  # keep housekeeping alive; the next round retries
             log.error("housekeeping failed: %s: %s", type(exc).__name__, exc)
 

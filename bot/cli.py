@@ -297,15 +297,10 @@ def _check(args: argparse.Namespace) -> int:
 def _links(args: argparse.Namespace) -> int:
     from bot.content import ContentError, load_library
     from bot.i18n import load_translators
-    from bot.links.posters import (
-        LinkError,
-        all_links,
-        format_table,
-        write_csv,
-        write_pdfs,
-        write_posters,
-        write_qr,
-    )
+    from bot.links.pdf import write_pdfs
+    from bot.links.posters import write_posters
+    from bot.links.qr import write_qr
+    from bot.links.rows import LinkError, all_links, format_table, write_csv
 
     settings = _settings(require_token=False)
     try:

@@ -18,6 +18,15 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class BridgeBuilder:
+    """A bridge-builder (brobyggare): a Telegram user id, their municipality, a display name."""
+
+    user_id: int
+    municipality: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Validated settings. The token and both secrets stay out of `repr` (and so out of any log
     line or traceback that prints the settings or the services holding them)."""
@@ -50,7 +59,23 @@ class Settings:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str | None = None
+    #: Bridge-builders by Telegram user id (BOT_BRIDGE_BUILDERS=<id>:<municipality>[:<name>],...).
+    bridge_builders: tuple[BridgeBuilder, ...] = ()
+    #: Each municipality's bridge-builder group (BOT_BRIDGE_BUILDER_CHATS=<municipality>:<chat>).
+    bridge_builder_chats: dict[str, int] = field(default_factory=dict)
+    #: An anonymous question (case) closes after this many days without a message.
+    case_inactivity_days: int = 14
+    #: Key for the case records' chat link; None: generated once into `case_key_path`, outside
+    #: the data dir like the HMAC key (see bot/cases/seal.py).
+    case_key: bytes | None = field(default=None, repr=False)
     webhook_secret: str | None = field(default=None, repr=False)
+    #: The built content and search index, by content version; None: the data dir's cache/.
+    cache_dir: Path | None = None
+
+    @property
+    def content_cache_dir(self) -> Path:
+        """Where the built library and search index are kept between starts (bot/prebuilt.py)."""
+        return self.cache_dir if self.cache_dir is not None else self.data_dir / "cache"
 
     def __post_init__(self) -> None:
         mapped = frozenset(staff_id for staff_id, _ in self.staff_scopes)
@@ -69,6 +94,13 @@ class Settings:
                 return frozenset(municipalities) if municipalities else None
         return None
 
+    def bridge_builder(self, user_id: int) -> BridgeBuilder | None:
+        return next((b for b in self.bridge_builders if b.user_id == user_id), None)
+
+    @property
+    def case_key_path(self) -> Path:
+        return self.secret_path.with_name("case.key")
+
     @property
     def secret_path(self) -> Path:
         if self.secret_file is not None:
@@ -80,6 +112,7 @@ _ENV_KEYS: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "token",
     "TELEGRAM_API_BASE_URL": "api_base_url",
     "BOT_DATA_DIR": "data_dir",
+    "BOT_CACHE_DIR": "cache_dir",
     "BOT_CONTENT_DIR": "content_dir",
     "BOT_LOCALE_DIR": "locale_dir",
     "BOT_SECRET": "secret",
@@ -96,6 +129,10 @@ _ENV_KEYS: dict[str, str] = {
     "BOT_WEBHOOK_PORT": "webhook_port",
     "BOT_WEBHOOK_URL": "webhook_url",
     "TELEGRAM_WEBHOOK_SECRET": "webhook_secret",
+    "BOT_BRIDGE_BUILDERS": "bridge_builders",
+    "BOT_BRIDGE_BUILDER_CHATS": "bridge_builder_chats",
+    "BOT_CASE_INACTIVITY_DAYS": "case_inactivity_days",
+    "BOT_CASE_KEY": "case_key",
 }
 
 
@@ -132,13 +169,14 @@ def load_settings(
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key in {"data_dir", "content_dir", "locale_dir", "secret_file"}:
+    if key in {"data_dir", "content_dir", "locale_dir", "secret_file", "cache_dir"}:
         return Path(str(value))
     if key in {
         "preference_ttl_days",
         "feedback_retention_months",
         "source_max_age_days",
         "webhook_port",
+        "case_inactivity_days",
     }:
         number = int(value)
         if number <= 0:
@@ -149,6 +187,15 @@ def _coerce(key: str, value: Any) -> Any:
         if len(secret) < 16:
             raise ValueError("BOT_SECRET must be at least 16 characters")
         return secret
+    if key == "case_key":
+        case_key = str(value).encode()
+        if len(case_key) < 32:
+            raise ValueError("BOT_CASE_KEY must be at least 32 characters")
+        return case_key
+    if key == "bridge_builders":
+        return _bridge_builders(value)
+    if key == "bridge_builder_chats":
+        return _bridge_builder_chats(value)
     if key == "staff_ids":
         items = value if isinstance(value, list) else str(value).split(",")
         try:
@@ -197,3 +244,46 @@ def _staff_scopes(value: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
             raise ValueError("BOT_STAFF: give each staff id municipalities or 'all'")
         scopes[number] = () if "all" in municipalities else municipalities
     return tuple(sorted(scopes.items()))
+
+
+def _items(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _bridge_builders(value: Any) -> tuple[BridgeBuilder, ...]:
+    """`<user id>:<municipality>[:<display name>]`, comma-separated (a TOML list too)."""
+    builders: dict[int, BridgeBuilder] = {}
+    for item in _items(value):
+        user, _, rest = item.partition(":")
+        municipality, _, name = rest.partition(":")
+        try:
+            user_id = int(user.strip())
+        except ValueError:
+            user_id = 0
+        if user_id <= 0 or not municipality.strip():
+            raise ValueError(
+                "BOT_BRIDGE_BUILDERS must be <user id>:<municipality id>[:<name>], comma-separated"
+            )
+        builders[user_id] = BridgeBuilder(user_id, municipality.strip(), name.strip() or None)
+    return tuple(builders.values())
+
+
+def _bridge_builder_chats(value: Any) -> dict[str, int]:
+    """`<municipality>:<chat id>`, comma-separated (a TOML table or list too); ids are < 0."""
+    pairs = list(value.items()) if isinstance(value, dict) else []
+    for item in [] if isinstance(value, dict) else _items(value):
+        municipality, _, chat = item.rpartition(":")
+        pairs.append((municipality, chat))
+    chats: dict[str, int] = {}
+    for municipality, chat in pairs:
+        try:
+            chat_id = int(str(chat).strip())
+        except ValueError:
+            chat_id = 0
+        if chat_id >= 0 or not str(municipality).strip():
+            raise ValueError(
+                "BOT_BRIDGE_BUILDER_CHATS must be <municipality id>:<group chat id> (negative)"
+            )
+        chats[str(municipality).strip()] = chat_id
+    return chats

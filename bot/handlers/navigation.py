@@ -6,11 +6,15 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.model import Lang
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
 from bot.ui import screens as views
+
+#: The content topic about bridge-builders offers to ask one.
+BRIDGE_TOPIC = "bridge-builders"
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
@@ -20,7 +24,8 @@ async def menu_command(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
-    await show(update, context, views.main_menu(translator(context.services, who.lang)))
+    t = translator(context.services, who.lang)
+    await show(update, context, views.main_menu(t, extra=ask_rows(context.services, who, t)))
 
 
 async def open_topic(
@@ -51,6 +56,7 @@ async def open_topic(
         content_lang=content_lang,
         municipality=municipality,
         can_change_municipality=len(offered) > 1,
+        extra=ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
     )
     services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
     await show(update, context, screen, edit=edit)

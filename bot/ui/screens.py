@@ -81,7 +81,8 @@ def greeting(translators: dict[Lang, Translator], telegram_language: str | None)
 # --- menus --------------------------------------------------------------------------------------
 
 
-def main_menu(t: Translator, hint: str | None = None) -> Screen:
+def main_menu(t: Translator, hint: str | None = None, extra: Keyboard = ()) -> Screen:
+    """`extra`: rows above the feedback button (e.g. "ask a bridge-builder", when reachable)."""
     text = bold(t._("Main menu")) + "\n" + escape(t._("What do you want to know about?"))
     if hint:
         text = escape(hint) + "\n\n" + text
@@ -89,6 +90,7 @@ def main_menu(t: Translator, hint: str | None = None) -> Screen:
     keyboard = (
         (sections[0], sections[1]),
         (sections[2], sections[3]),
+        *extra,
         (button("✍ " + t._("Give feedback"), cb.StartFeedback()),),
         (button("🌐 " + t._("Change language"), cb.ShowLanguages()),),
     )
@@ -130,8 +132,11 @@ def topic_screen(
     content_lang: Lang | None = None,
     municipality: str | None = None,
     can_change_municipality: bool = False,
+    extra: Keyboard = (),
 ) -> Screen:
-    """A topic's text in `content_lang` (default: the user's); buttons in the user's language."""
+    """A topic's text in `content_lang` (default: the user's); buttons in the user's language.
+
+    `extra`: rows on top of the keyboard (the bridge-builders topic offers to ask one)."""
     shown_lang = content_lang or ui_lang
     topic = library.topic(shown_lang, topic_id)
     blocks = [bold(topic.title)]
@@ -154,7 +159,7 @@ def topic_screen(
     if can_change_municipality and topic_id in library.local_topics:
         change = button("📍 " + t._("Change municipality"), cb.AskMunicipality(topic_id))
         keyboard = ((change,), *keyboard)
-    return Screen(tuple(pack(blocks)), keyboard)
+    return Screen(tuple(pack(blocks)), (*extra, *keyboard))
 
 
 def _did_you_mean(
@@ -214,13 +219,13 @@ def small_talk(t: Translator, kind: str) -> Screen:
     return main_menu(t, hint=reply + " " + t._("Choose a topic or write your question."))
 
 
-def search_miss(t: Translator, token: str) -> Screen:
+def search_miss(t: Translator, token: str, extra: Keyboard = ()) -> Screen:
     hint = t._("Sorry, I did not find an answer to that. Try other words, or choose from the menu.")
     menu = main_menu(t, hint=hint)
     offer = button(
         "📨 " + t._("Send the question to the editors (anonymous)"), cb.SubmitQuestion(token)
     )
-    return Screen(menu.messages, ((offer,), *menu.keyboard))
+    return Screen(menu.messages, (*extra, (offer,), *menu.keyboard))
 
 
 def question_sent(t: Translator, saved: bool) -> Screen:

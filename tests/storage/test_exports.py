@@ -18,8 +18,8 @@ from bot.storage.exports import (
 )
 from bot.storage.feedback import save_feedback
 
-#: Migration 3 (index 2) added the month, the flags and the export log.
-MONTHS_MIGRATION = 2
+#: Migration 4 (index 3) added the month, the flags and the export log.
+MONTHS_MIGRATION = 3
 
 
 def _old_database(path: Path, rows: list[tuple[str, str, str | None]]) -> None:
