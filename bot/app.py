@@ -40,9 +40,8 @@ from bot.handlers import (
     navigation,
     staff,
     staff_reload,
-    start,
 )
-from bot.i18n import N_, Translator, load_translators
+from bot.i18n import Translator, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
@@ -57,19 +56,10 @@ from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
+from bot.ui.commands import COMMANDS
 
 log = logging.getLogger(__name__)
 
-#: Commands in the menu of Telegram clients; descriptions are translated per client language.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Start and choose language")),
-    ("menu", N_("Main menu")),
-    ("feedback", N_("Give anonymous feedback")),
-    ("language", N_("Change language")),
-    ("privacy", N_("What is stored about you")),
-    ("forget", N_("Delete your data")),
-    ("help", N_("Help")),
-)
 #: Telegram client languages with their own command list; the default list is Swedish.
 COMMAND_LANGUAGES = ("sv", "fi")
 
@@ -191,14 +181,19 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     application.add_handler(feedback.conversation())
     register_bridge_handlers(application)
     commands = {
-        "start": start.start,
+        "start": staff.start_command,
         "language": language.send_greeting,
         "menu": navigation.menu_command,
-        "help": info.help_command,
+        "help": staff.help_command,
         "privacy": info.privacy_command,
         "forget": info.forget,
         "export": staff.export_command,
         "report": staff.report_command,
+        "handled": staff.handled_command,
+        "unhandled": staff.unhandled_command,
+        "quote": staff.quote_command,
+        "unquote": staff.unquote_command,
+        "exportlog": staff.export_log_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE))

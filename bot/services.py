@@ -55,6 +55,8 @@ class Services:
     #: Parts of the bot that derive state from the library (the search index) and rebuild it
     #: on /reload; see bot/reload.py.
     reload_hooks: list[ReloadHook] = field(default_factory=list)
+    #: Staff chats (HMAC keys, in memory only) whose command menu has the staff commands.
+    staff_menus: set[str] = field(default_factory=set)
     #: One /reload or SIGHUP at a time.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
