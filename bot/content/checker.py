@@ -192,9 +192,26 @@ def check(
                 row.lix = lix(topic.plain_texts())
             if lang == "rom" and glossary is not None:
                 _romani_problems(row, path, topic, glossary, swedish_words, report)
+            swedish = library.topics.get((REFERENCE_LANGUAGE, topic_id))
+            if (
+                lang != REFERENCE_LANGUAGE
+                and swedish is not None
+                and _shape(topic) != _shape(swedish)
+            ):
+                report.warnings.append(
+                    Problem(
+                        path,
+                        1,
+                        "not the same sections, steps, bullets and paragraphs as "
+                        "the Swedish text: the review kit pairs them by position",
+                        "warning",
+                    )
+                )
             report.errors.extend(_too_long(path, library, topic, translators))
         report.rows.append((topic_id, dict(row.review), row.lix))
         report.topic_rows.append(row)
+    if glossary is not None:
+        report.warnings.extend(_catalog_variants(locale_dir, glossary))
     for place in library.places:
         path = content_dir / "places" / f"{place.id}.yaml"
         scratch = TopicRow(place.id, {})
@@ -273,6 +290,43 @@ def _romani_problems(
                 "warning",
             )
         )
+
+
+def _shape(topic: Topic) -> tuple[object, ...]:
+    """The structure a translation must share with the Swedish text, paragraph by paragraph."""
+    blocks = tuple(
+        (len(b.steps), len(b.bullets), len([p for p in (b.text or "").split("\n\n") if p.strip()]))
+        for b in topic.sections
+    )
+    return (*blocks, len(topic.next_steps))
+
+
+def _catalog_variants(locale_dir: Path, glossary: Glossary) -> list[Problem]:
+    """The Romani UI strings are part of what residents read: same variety as the content."""
+    from babel.messages.pofile import read_po
+
+    path = locale_dir / "rom" / "LC_MESSAGES" / "bot.po"
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    hits: set[str] = set()
+    for message in catalog:
+        value = message.string
+        strings = [value] if isinstance(value, str) else list(value or ())
+        for string in strings:
+            hits.update(f"{w} -> {chosen}" for w, chosen in glossary.variant_hits(string))
+    if not hits:
+        return []
+    return [
+        Problem(
+            path,
+            1,
+            "Romani UI strings use words from another variety or spelling: "
+            + ", ".join(sorted(hits)),
+            "warning",
+        )
+    ]
 
 
 def _glossary(path: Path) -> tuple[Glossary | None, list[Problem]]:

@@ -57,7 +57,8 @@ class Glossary:
     def variant_hits(self, text: str) -> list[tuple[str, str]]:
         """(word as written, chosen form) for each word of `text` that is a known variant."""
         hits = []
-        for word in _words(text):
+        # Brackets hold the Swedish term on purpose ("o sudo (förvaltningsrätten)"): not Romani.
+        for word in _words(_BRACKETS.sub(" ", text)):
             lower = word.lower()
             exact = self._variants.get(lower)
             if exact is not None and not exact[1]:

@@ -7,6 +7,7 @@ import logging
 
 from telegram import Update
 
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.info import clear_chat, forget, privacy_command
 from bot.handlers.language import choose_language, send_greeting
@@ -69,7 +70,8 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
     t = translator(services, who.lang)
     match action:
         case cb.MainMenu():
-            await show(update, context, views.main_menu(t), edit=True)
+            menu = views.main_menu(t, extra=ask_rows(services, who, t))
+            await show(update, context, menu, edit=True)
         case cb.OpenSection(section_id):
             screen = views.section_menu(t, services.library, section_id, who.lang)
             await show(update, context, screen, edit=True)

@@ -31,6 +31,7 @@ from bot.feedback import survey
 from bot.feedback.survey import Draft, Step, SurveySession
 from bot.handlers.common import delete_messages, show, translator
 from bot.handlers.language import send_greeting
+from bot.handlers.start import SURVEY_LINK, arrive_by_survey_link
 from bot.plumbing.context import BotContext
 from bot.services import Services
 from bot.storage import feedback as store
@@ -66,6 +67,14 @@ class PatternButton(CallbackQueryHandler[BotContext, object]):
         return super().check_update(update)
 
 
+async def start_from_link(update: Update, context: BotContext) -> object:
+    """`/start <lang>-survey_<tag>` from a poster: the survey in the link's language."""
+    if await arrive_by_survey_link(update, context) is None:
+        await send_greeting(update, context)
+        return END
+    return await start(update, context)
+
+
 def conversation() -> ConversationHandler[BotContext]:
     buttons = PatternButton(on_button, pattern=survey_ui.CALLBACK_PATTERN)
     remind = MessageHandler(TYPED_TEXT, use_buttons)
@@ -80,6 +89,9 @@ def conversation() -> ConversationHandler[BotContext]:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("feedback", start, filters=PRIVATE_MESSAGE),
+                CommandHandler(
+                    "start", start_from_link, filters=PRIVATE_MESSAGE & filters.Regex(SURVEY_LINK)
+                ),
                 PatternButton(start, pattern=r"^fb$"),
             ],
             states=states,  # type: ignore[arg-type]
@@ -136,7 +148,9 @@ async def _show_step(
             hint=hint,
         )
     else:
-        screen = survey_ui.question_screen(t, session.step, municipalities=offered, hint=hint)
+        screen = survey_ui.question_screen(
+            t, session.step, municipalities=offered, hint=hint, service=session.draft.service
+        )
     await show(update, context, screen, edit=edit)
 
 
@@ -223,10 +237,11 @@ async def on_comment(update: Update, context: BotContext) -> object:
     if not text:
         return session.step.value
     t = translator(context.services, session.lang)
-    if survey.comment_too_long(text):
+    marker = survey_ui.removed_marker(t)
+    if survey.comment_too_long(text, marker):
         await _show_step(update, context, session, edit=False, hint=survey_ui.too_long_hint(t))
         return session.step.value
-    session.draft = session.draft.with_comment(text)
+    session.draft = session.draft.with_comment(text, marker)
     if context.user_data is not None and message is not None:
         # Deleted from the chat once the feedback is sent (the person's words leave the phone).
         context.user_data.comment_message_id = message.message_id
@@ -264,6 +279,7 @@ async def _send(update: Update, context: BotContext, session: SurveySession) -> 
             session.lang,
             today,
             municipalities=frozenset(services.municipality_ids),
+            marker=survey_ui.removed_marker(t),
         )
     except Exception as exc:
         limits.release(key, today)

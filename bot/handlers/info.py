@@ -7,6 +7,7 @@ import time
 from telegram import Message, Update
 
 from bot.content.model import LANGUAGES
+from bot.handlers.cases import forget_cases
 from bot.handlers.common import delete_messages, show, translator
 from bot.plumbing.context import BotContext
 from bot.plumbing.ratelimit import ChatRateLimiter
@@ -39,6 +40,8 @@ async def forget(update: Update, context: BotContext) -> None:
     if who is None or user is None or chat is None:
         return
     had_data = await services.db.forget(who.key)
+    if await forget_cases(context.bot, services, chat.id):
+        had_data = True
     context.remember(Preference(None, None))
     now = time.time()
     recent = context.user_data.deletable(now) if context.user_data is not None else []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.handlers import bridge, cases
 from bot.handlers.common import show
 from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
@@ -19,6 +20,10 @@ async def free_text(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
+    # A question to bridge-builders being written, or a bridge-builder's new tag.
+    if await cases.take_text(update, context, who) or await bridge.take_text(update, context, who):
+        return
+    # Who runs the bot, who reads this, how to delete: the privacy screen, not a search.
     if await answer_trust_question(update, context):
         return
     await answer_question(update, context, who)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.model import Lang
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
@@ -13,6 +14,9 @@ from bot.storage.database import Preference
 from bot.ui import screens as views
 from bot.ui.privacy import card_button, with_card
 from bot.ui.screens import Screen
+
+#: The content topic about bridge-builders offers to ask one.
+BRIDGE_TOPIC = "bridge-builders"
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
@@ -22,7 +26,8 @@ async def menu_command(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
-    await show(update, context, views.main_menu(translator(context.services, who.lang)))
+    t = translator(context.services, who.lang)
+    await show(update, context, views.main_menu(t, extra=ask_rows(context.services, who, t)))
 
 
 async def open_topic(
@@ -52,6 +57,7 @@ async def open_topic(
         "content_lang": content_lang,
         "municipality": municipality,
         "can_change_municipality": len(offered) > 1,
+        "extra": ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
     }
     screen = views.topic_screen(t, services.library, topic_id, **options)  # type: ignore[arg-type]
     if card:

@@ -12,11 +12,13 @@ from typing import Literal
 
 from telegram import Message, Update
 
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import delete_messages, show, translator
 from bot.plumbing.context import BotContext, PendingQuestion, Visitor
 from bot.storage.feedback import count_search_miss, save_unanswered, scrub_question
 from bot.ui import privacy as privacy_ui
 from bot.ui import screens as views
+from bot.ui.survey import removed_marker
 
 
 async def answer_question(update: Update, context: BotContext, who: Visitor) -> None:
@@ -47,7 +49,8 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
             context.user_data.pending_question = PendingQuestion(
                 token, message.text, message.message_id
             )
-        await show(update, context, views.search_miss(t, token))
+        extra = ask_rows(services, who, t, token)
+        await show(update, context, views.search_miss(t, token, extra))
 
 
 async def submit_question(
@@ -66,8 +69,9 @@ async def submit_question(
     if pending is None or pending.token != token:
         await show(update, context, views.stale_button_screen(t), edit=True)
         return
+    marker = removed_marker(t)
     if step == "ask":
-        scrubbed = scrub_question(pending.text)
+        scrubbed = scrub_question(pending.text, marker)
         if scrubbed is None:
             if data is not None:
                 data.pending_question = None
@@ -80,7 +84,9 @@ async def submit_question(
     if step == "cancel":
         await show(update, context, privacy_ui.question_cancelled(t), edit=True)
         return
-    saved = await save_unanswered(services.db, pending.text, who.lang or "sv", services.today())
+    saved = await save_unanswered(
+        services.db, pending.text, who.lang or "sv", services.today(), marker=marker
+    )
     deleted = False
     chat = update.effective_chat
     query = update.callback_query

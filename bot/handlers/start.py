@@ -1,37 +1,86 @@
-"""First contact: /start with or without a deep link."""
+"""First contact: /start with or without a deep link (a topic, the main menu or the survey)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
+from bot.handlers.bridge import count_reach
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
-from bot.links.deeplinks import parse_payload
-from bot.plumbing.context import BotContext
-from bot.ui.privacy import link_card
+from bot.links.deeplinks import MENU_TARGET, SURVEY_TARGET, DeepLink, parse_payload
+from bot.plumbing.context import BotContext, Visitor
+from bot.ui import screens as views
+from bot.ui.privacy import link_card, with_card
+
+#: `/start <lang>-survey[_<tag>]`: an entry point of the feedback conversation (bot/handlers/
+#: feedback.py), so that a poster can open the survey directly.
+SURVEY_LINK = rf"^/start (sv|rom|fi)-{SURVEY_TARGET}(_[A-Za-z0-9_-]{{1,40}})?$"
 
 
-async def start(update: Update, context: BotContext) -> None:
+def _link(context: BotContext) -> DeepLink | None:
     # A real deep link is one token; anything typed after /start by hand is not a deep link.
     payload = context.args[0] if context.args and len(context.args) == 1 else ""
-    link = parse_payload(payload) if payload else None
-    services = context.services
-    topic_id = services.library.resolve_id(link.topic_id) if link else None
-    if link is None or topic_id is None:
-        await send_greeting(update, context)
-        return
+    return parse_payload(payload) if payload else None
+
+
+async def _arrive(update: Update, context: BotContext, link: DeepLink) -> Visitor | None:
+    """Set the link's language as the person's choice and count the tag; the Visitor after."""
     who = await context.visitor(update)
-    if who is None:
-        return
-    # First contact (nothing stored yet): say who runs the bot above the topic.
-    card = None
-    if who.lang is None:
-        t = services.translators[link.lang]
-        card = link_card(t, services.settings.operator_name)
+    user = update.effective_user
+    if who is None or user is None:
+        return None
+    services = context.services
     preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
     context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
+        await count_reach(services, link.source_tag, user.id)
+    return Visitor(who.key, preference)
+
+
+async def _first_contact_card(update: Update, context: BotContext, link: DeepLink) -> str | None:
+    """Who runs the bot, in the link's language, for someone with nothing stored yet."""
+    who = await context.visitor(update)
+    if who is None or who.lang is not None:
+        return None
+    services = context.services
+    return link_card(services.translators[link.lang], services.settings.operator_name)
+
+
+async def start(update: Update, context: BotContext) -> None:
+    link = _link(context)
+    services = context.services
+    if link is not None and link.topic_id == MENU_TARGET:
+        card = await _first_contact_card(update, context, link)
+        if await _arrive(update, context, link) is not None:
+            screen = views.main_menu(translator(services, link.lang))
+            if card:
+                screen, _ = with_card(screen, card)  # the menu is short: the card fits
+            await show(update, context, screen)
+        return
+    topic_id = services.library.resolve_id(link.topic_id) if link else None
+    if link is None or topic_id is None:
+        await send_greeting(update, context)
+        return
+    card = await _first_contact_card(update, context, link)
+    who = await _arrive(update, context, link)
+    if who is None:
+        return
     await open_topic(
-        update, context, topic_id, ui_lang=link.lang, preference=preference, edit=False, card=card
+        update,
+        context,
+        topic_id,
+        ui_lang=link.lang,
+        preference=who.preference,
+        edit=False,
+        card=card,
     )
+
+
+async def arrive_by_survey_link(update: Update, context: BotContext) -> Visitor | None:
+    """A poster's survey link: language and counts as for any link; None if it is not one."""
+    link = _link(context)
+    if link is None or link.topic_id != SURVEY_TARGET:
+        return None
+    return await _arrive(update, context, link)

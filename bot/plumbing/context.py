@@ -53,6 +53,23 @@ DELETE_WINDOW_SECONDS = 48 * 3600
 
 
 @dataclass(slots=True)
+class CaseDraft:
+    """A question to bridge-builders being written (bot/handlers/cases.py); text in memory only."""
+
+    municipality: str | None = None
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class LinksDraft:
+    """A bridge-builder's /links choices so far (bot/handlers/bridge.py)."""
+
+    target: str | None = None
+    langs: list[Lang] = field(default_factory=list)
+    await_tag: bool = False
+
+
+@dataclass(slots=True)
 class UserData:
     """One person's in-memory state (python-telegram-bot's `user_data`, never persisted)."""
 
@@ -65,12 +82,20 @@ class UserData:
     #: (message id, unix time) of recent messages in the private chat, both sides, so that
     #: /forget can offer to clear them (bot/handlers/info.py). Memory only.
     recent: list[tuple[int, float]] = field(default_factory=list)
+    #: A question to bridge-builders being written, and the case being answered.
+    case_draft: CaseDraft | None = None
+    case_reply: int | None = None
+    #: A bridge-builder's /links in progress.
+    links: LinksDraft | None = None
 
     def clear(self) -> None:
         self.survey = None
         self.pending_question = None
         self.comment_message_id = None
         self.recent.clear()
+        self.case_draft = None
+        self.case_reply = None
+        self.links = None
 
     def note_message(self, message_id: int, when: float) -> None:
         """Remember a message in this person's chat (bounded; the oldest go first)."""

@@ -69,6 +69,11 @@ _MIN_QUERY_PART = 4
 #: words shorter than this must share their first letter with a typo correction
 _FUZZY_SAME_FIRST_BELOW = 8
 _CACHE_LIMIT = 50_000
+#: Romani case endings that varieties put on Swedish/Finnish loanwords, and the weight of the
+#: loanword read without its ending
+_ROMANI_CASE_ENDINGS = ("eske", "ske", "star", "sa")
+_MIN_LOAN_BASE = 4
+LOAN_BASE_WEIGHT = 0.9
 #: weight of a neutral word (family words, "help") relative to a content word
 NEUTRAL_WEIGHT = 0.25
 #: a word whose best match scores less than this (a common word somewhere in a body text, a
@@ -76,7 +81,8 @@ NEUTRAL_WEIGHT = 0.25
 WEAK_WORD_SCORE = 1.0
 #: score a situation adds to its topic
 SITUATION_SCORE = 6.0
-#: typo corrections of words shorter than this do not count as recognising the word
+#: typo corrections of words shorter than this (or more than one edit away) do not count as
+#: recognising the word
 _FUZZY_KNOWN_FROM = 7
 #: a question never needs more; a pasted letter must not cost more than a question
 MAX_QUERY_WORDS = 30
@@ -121,10 +127,14 @@ class Ranking:
     units: int
     #: how many of the `units` words were recognised (None: all of them)
     known: int | None = None
-    #: per topic: whether a situation pointed to it
+    #: per topic: whether a full situation pointed to it (a weighted word -> topic mapping
+    #: adds to the score but is not evidence enough on its own)
     situations: tuple[bool, ...] = ()
     #: per topic: the score of its best-matching single word
     best_word: tuple[float, ...] = ()
+    #: per topic: whether a query word matched its title, keywords, headings or summary, or a
+    #: synonym group or situation (not only a word somewhere in its body text)
+    topical: tuple[bool, ...] = ()
 
 
 _EMPTY = Ranking((), (), 0)
@@ -192,6 +202,7 @@ class SearchIndex:
         situations: Sequence[Situation] = (),
         situation_keys: dict[str, list[tuple[int, int]]] | None = None,
         situation_docs: tuple[int, ...] = (),
+        topical: dict[str, frozenset[int]] | None = None,
     ) -> None:
         self.topics = topics
         self.synonyms = synonyms
@@ -208,6 +219,15 @@ class SearchIndex:
         self._neutral_terms = neutral_terms
         self._situation_keys = situation_keys or {}
         self._situation_docs = situation_docs
+        self._topical = topical
+        #: every term of every synonym member, also the second word of a phrase ("builder")
+        self._pattern_terms = frozenset(
+            term
+            for entries in patterns.values()
+            for pattern, _ in entries
+            for terms in pattern
+            for term in terms
+        )
         self._fuzzy_cache: dict[str, LangTerms] = {}
         self._word_cache: dict[str, Analysed] = {}
 
@@ -324,9 +344,21 @@ class SearchIndex:
                             keys.add(("", concept))
             return keys
 
-        neutral_terms = frozenset(
-            key for entry in neutral for w in words_of(entry) for key in keys_of(w)
-        )
+        group_of = {
+            romani_normalise(ascii_fold(member)): f"~{g}"
+            for g, group in enumerate(groups)
+            for member in group
+        }
+
+        def entry_keys(entry: str) -> set[tuple[str, str]]:
+            """A word's terms; "@member": the concept of the group that holds the member."""
+            if entry.startswith("@"):
+                concept = group_of.get(romani_normalise(ascii_fold(entry[1:].strip())))
+                return {("", concept)} if concept else set()
+            # stop words too: they may fill a situation's slot
+            return {key for w in tokenize(entry) if _useful(w) for key in keys_of(w) if key[0]}
+
+        neutral_terms = frozenset(key for entry in neutral for key in entry_keys(entry))
         situation_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
         situation_docs: list[int] = []
         kept: list[Situation] = []
@@ -337,13 +369,7 @@ class SearchIndex:
             kept.append(situation)
             situation_docs.append(position[situation.topic])
             for slot_number, slot in enumerate(situation.slots):
-                keys = {
-                    term
-                    for member in slot
-                    for w in words_of(member)
-                    for lang, term in keys_of(w)
-                    if lang or member.startswith("@")  # "@soc": any word of soc's group
-                }
+                keys = {term for member in slot for _, term in entry_keys(member)}
                 for term in keys:
                     situation_keys[term].append((number, slot_number))
 
@@ -358,6 +384,7 @@ class SearchIndex:
             analysers=analysers,
             topic_ids=tuple(topic_ids),
             postings=_bm25f(tfs, lengths),
+            topical=_topical_terms(tfs),
             surfaces=dict(surfaces_by_length),
             known_words=frozenset(surfaces_all),
             patterns=dict(patterns),
@@ -410,6 +437,7 @@ class SearchIndex:
         content = [i for i, (_, _, _, neutral) in enumerate(analysed) if not neutral]
         # content words that match some topic more than weakly (or are words of the texts)
         read: set[int] = set()
+        topical_docs: set[int] = set()
         totals: dict[int, float] = defaultdict(float)
         matched: dict[int, set[int]] = defaultdict(set)
         best_word: dict[int, float] = defaultdict(float)
@@ -430,13 +458,30 @@ class SearchIndex:
                     matched[doc].add(position)
                     if value > best_word[doc]:
                         best_word[doc] = value
-                    if value >= WEAK_WORD_SCORE:
-                        read.add(position)
-        situated = self._situations(analysed)
-        for doc, filled in situated.items():
-            totals[doc] += SITUATION_SCORE
-            matched[doc].update(i for i in filled if not analysed[i][3])
-            read.update(filled)
+            if kind == _CONTENT:
+                mine: set[int] = set()
+                if self._topical is not None:
+                    for term in unit:
+                        mine.update(self._topical.get(term, ()))
+                    topical_docs.update(mine)
+                if any(
+                    value >= WEAK_WORD_SCORE and (self._topical is None or doc in mine)
+                    for doc, value in best.items()
+                ):
+                    read.add(position)
+        # stop words may fill a situation's slot ("ta" in "soc vill ta mina barn")
+        stopped = [
+            _flatten(self._terms_of(w))
+            for w in words[: MAX_QUERY_WORDS * 2]
+            if _useful(w) and len(w) <= MAX_WORD and self.is_stopword(w)
+        ]
+        situated = self._situations(analysed, stopped)
+        for doc, (weight, filled) in situated.items():
+            totals[doc] += SITUATION_SCORE * weight
+            mine = {i for i in filled if i < len(analysed)}
+            matched[doc].update(i for i in mine if not analysed[i][3])
+            read.update(mine)
+            topical_docs.add(doc)
         known = sum(
             1
             for i in content
@@ -451,31 +496,42 @@ class SearchIndex:
             matched=tuple(len(matched[d]) for d in order),
             units=len(content),
             known=known,
-            situations=tuple(d in situated for d in order),
+            situations=tuple(d in situated and situated[d][0] >= 1.0 for d in order),
             best_word=tuple(round(best_word[d], 4) for d in order),
+            topical=tuple(self._topical is None or d in topical_docs for d in order),
         )
 
-    def _situations(self, analysed: list[Analysed]) -> dict[int, set[int]]:
-        """doc -> the query words that fill every slot of one of its situations."""
+    def _situations(
+        self, analysed: list[Analysed], stopped: Sequence[dict[str, float]] = ()
+    ) -> dict[int, tuple[float, set[int]]]:
+        """doc -> (the largest weight of its situations found, the query words that fill them);
+        `stopped` are the terms of the query's stop words, which fill slots but are not query
+        words (their positions start after the analysed words')."""
         if not self._situation_keys:
             return {}
         filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-        for i, (_, alternatives, quality, _) in enumerate(analysed):
-            if quality not in _RECOGNISED:
-                continue
+        candidates = [
+            (i, alternatives)
+            for i, (_, alternatives, quality, _) in enumerate(analysed)
+            if quality in _RECOGNISED
+        ]
+        candidates.extend((len(analysed) + j, terms) for j, terms in enumerate(stopped))
+        for i, alternatives in candidates:
             for term, weight in alternatives.items():
                 if weight < _SITUATION_MIN_WEIGHT:
                     continue
                 for number, slot in self._situation_keys.get(term, ()):
                     filled[number][slot].add(i)
-        found: dict[int, set[int]] = {}
+        found: dict[int, tuple[float, set[int]]] = {}
         for number, slots in filled.items():
             situation = self.situations[number]
             if len(slots) < len(situation.slots):
                 continue
             words = _distinct_fill([slots[j] for j in range(len(situation.slots))])
             if words is not None:
-                found.setdefault(self._situation_docs[number], set()).update(words)
+                doc = self._situation_docs[number]
+                weight, filled_words = found.get(doc, (0.0, set()))
+                found[doc] = (max(weight, situation.weight), filled_words | words)
         return found
 
     def _units(
@@ -484,20 +540,22 @@ class SearchIndex:
         """(alternative terms, kind) per word (content, neutral: weighed down), plus extra units
         for joined word pairs."""
         units = [
-            {t: w * NEUTRAL_WEIGHT for t, w in alternatives.items()}
-            if neutral
-            else dict(alternatives)
-            for _, alternatives, _, neutral in analysed
+            {t: w * _FACTOR[neutral, quality] for t, w in alternatives.items()}
+            for _, alternatives, quality, neutral in analysed
         ]
-        # Synonym phrases ("ekonomiskt bistånd") across consecutive words.
-        for start, (by_lang, _, _, _) in enumerate(analysed):
+        # Synonym phrases ("ekonomiskt bistånd") across consecutive words; a guess at a typo in
+        # a short word is too loose to complete a phrase ("came home" is not "home care").
+        for start, (by_lang, _, quality, _) in enumerate(analysed):
+            if quality not in _RECOGNISED:
+                continue
             for lang, terms in by_lang.items():
                 for term, weight in terms.items():
                     for pattern, concept in self._patterns.get((lang, term), ()):
                         if len(pattern) < 2 or start + len(pattern) > len(words):
                             continue
                         if all(
-                            pattern[j] & analysed[start + j][0].get(lang, {}).keys()
+                            analysed[start + j][2] in _RECOGNISED
+                            and pattern[j] & analysed[start + j][0].get(lang, {}).keys()
                             for j in range(1, len(pattern))
                         ):
                             value = weight * CONCEPT_WEIGHT
@@ -516,19 +574,35 @@ class SearchIndex:
         return result
 
     def _terms_of(self, word: str, weight: float = 1.0) -> LangTerms:
-        """How each analyser that the word's letters allow understands it."""
+        """How each analyser that the word's letters allow understands it. A Swedish or Finnish
+        word with a Romani case ending (`vuokraske`, `doktoriske`, `kommunasa`: Finnish Kaale
+        and other varieties inflect loanwords) is also read without the ending."""
         nordic, romani = script_languages(word)
-        return {
+        result = {
             lang: dict.fromkeys(analyser.terms(word), weight)
             for lang, analyser in self._analysers.items()
             if (romani if lang == "rom" else nordic)
         }
+        if nordic and romani:
+            for ending in _ROMANI_CASE_ENDINGS:
+                if word.endswith(ending) and len(word) - len(ending) >= _MIN_LOAN_BASE:
+                    base = word[: -len(ending)]
+                    for lang in ("sv", "fi"):
+                        analyser = self._analysers.get(lang)
+                        if analyser is None:
+                            continue
+                        mine = result.setdefault(lang, {})
+                        for term in analyser.terms(base):
+                            mine.setdefault(term, weight * LOAN_BASE_WEIGHT)
+                    break
+        return result
 
     def _known(self, by_lang: LangTerms) -> bool:
         return any(
             term in self._postings
             or (lang, term) in self._patterns
             or term in self._situation_keys
+            or term in self._pattern_terms
             or (lang, term) in self._neutral_terms
             for lang, terms in by_lang.items()
             for term in terms
@@ -558,7 +632,9 @@ class SearchIndex:
             elif not extra[0]:
                 quality = "unknown"
             else:
-                quality = "fuzzy" if len(folded) >= _FUZZY_KNOWN_FROM else "guess"
+                nearest = max(w for terms in extra[0].values() for w in terms.values())
+                close = nearest >= FUZZY_WEIGHTS[1] and len(folded) >= _FUZZY_KNOWN_FROM
+                quality = "fuzzy" if close else "guess"
             for more in extra:
                 for lang, terms in more.items():
                     mine = by_lang.setdefault(lang, {})
@@ -617,6 +693,15 @@ class SearchIndex:
 
 
 _CONTENT, _NEUTRAL, _EXTRA = 0, 1, 2
+#: weight of a word's terms by (neutral, how it was recognised): a guess at a typo in a short
+#: word counts less than a word that was read
+GUESS_WEIGHT = 0.6
+_FACTOR: dict[tuple[bool, str], float] = {
+    (neutral, quality): (NEUTRAL_WEIGHT if neutral else 1.0)
+    * (GUESS_WEIGHT if quality == "guess" else 1.0)
+    for neutral in (False, True)
+    for quality in ("known", "part", "fuzzy", "guess", "unknown")
+}
 #: how a word must have been recognised to count as read (and to fill a situation's slot)
 _RECOGNISED = frozenset({"known", "part", "fuzzy"})
 #: an alternative term this weak (a distant typo correction) does not fill a situation's slot
@@ -691,6 +776,21 @@ def _find_concepts(
                     seen.add(concept)
                     found.append((concept, start))
     return found
+
+
+_TOPICAL_FIELDS = ("title", "keywords", "headings", "summary")
+
+
+def _topical_terms(tfs: list[dict[str, dict[str, float]]]) -> dict[str, frozenset[int]]:
+    """term -> the documents where it is a topic word: in a field other than the body, or a
+    synonym concept anywhere."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for d, doc_tf in enumerate(tfs):
+        for field, tf in doc_tf.items():
+            for term in tf:
+                if field in _TOPICAL_FIELDS or term.startswith("~"):
+                    found[term].add(d)
+    return {term: frozenset(docs) for term, docs in found.items()}
 
 
 def _bm25f(

@@ -29,6 +29,8 @@ class Situation:
     #: each slot: words of which the question must contain one (any spelling or inflection,
     #: or any member of a synonym group the word belongs to)
     slots: tuple[tuple[str, ...], ...]
+    #: share of the full situation score this one adds (a word -> topic mapping: less)
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +168,7 @@ def merge_concepts(vocabulary: SearchVocabulary, data: Any) -> SearchVocabulary:
         raise VocabularyError(f"{file}: situations must be a list")
     situations: list[Situation] = []
     for i, entry in enumerate(entries):
-        entry = _mapping(entry, f"{file}: situations[{i}]", {"topic", "when"})
+        entry = _mapping(entry, f"{file}: situations[{i}]", {"topic", "when", "weight"})
         topic, when = entry.get("topic"), entry.get("when")
         if not isinstance(topic, str) or not isinstance(when, list) or not when:
             raise VocabularyError(
@@ -174,11 +176,15 @@ def merge_concepts(vocabulary: SearchVocabulary, data: Any) -> SearchVocabulary:
             )
         slots = tuple(_strings(slot, f"situations[{i}].when", file) for slot in when)
         for slot in slots:
-            if not slot or any(len(word.split()) != 1 for word in slot):
+            if not slot or any(len(w.split()) != 1 for w in slot if not w.startswith("@")):
                 raise VocabularyError(
                     f"{file}: situations[{i}]: every slot is a non-empty list of single words"
+                    ' (or "@member" of a synonym group)'
                 )
-        situations.append(Situation(topic, slots))
+        weight = entry.get("weight", 1.0)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+            raise VocabularyError(f"{file}: situations[{i}]: weight must be a number in (0, 1]")
+        situations.append(Situation(topic, slots, float(weight)))
     return replace(
         vocabulary,
         neutral=vocabulary.neutral + neutral,

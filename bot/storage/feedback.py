@@ -1,7 +1,8 @@
 """Writing feedback, unanswered questions and search misses: anonymous, scrubbed, durable.
 
-A feedback row holds a random id, the answers, the scrubbed free text, the language and the ISO
-week: no user identifier of any kind (not even the HMAC key), no message id and no time. Each
+A feedback row holds a random id, the answers, the scrubbed free text, the language, the ISO week
+and its month (the month of the week's Thursday, so nothing finer than the week): no user
+identifier of any kind (not even the HMAC key), no message id and no time. Each
 write is one `BEGIN IMMEDIATE ... COMMIT` on the WAL database with synchronous=FULL, so when a
 function here returns, the row is on disk; callers acknowledge to the resident only then.
 
@@ -18,7 +19,9 @@ import uuid
 
 from bot.content.model import LANGUAGES
 from bot.feedback.survey import Draft, clean_comment, validate
+from bot.privacy.scrubber import MARKER
 from bot.storage.database import Database, iso_week
+from bot.storage.exports import week_month
 
 #: Longest unanswered question kept (after scrubbing); longer ones are cut.
 MAX_QUESTION_CHARS = 500
@@ -40,13 +43,14 @@ async def save_feedback(
     today: dt.date,
     *,
     municipalities: frozenset[str] | None = None,
+    marker: str = MARKER,
 ) -> str:
     """Store one submission; return its random id once the commit is durable.
 
     The comment is scrubbed again here, so nothing unscrubbed can be stored by any caller.
     `municipalities` restricts the municipality answer (default: any id is accepted).
     """
-    comment = clean_comment(draft.comment) if draft.comment else None
+    comment = clean_comment(draft.comment, marker) if draft.comment else None
     draft = Draft(
         service=draft.service,
         rating=draft.rating,
@@ -67,12 +71,14 @@ async def save_feedback(
         for attempt in range(_ROWID_ATTEMPTS):
             try:
                 await db.connection.execute(
-                    "INSERT INTO feedback (rowid, id, week, lang, service, rating, respect, "
-                    "comment, age_band, municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO feedback (rowid, id, week, month, lang, service, rating, "
+                    "respect, comment, age_band, municipality) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         _random_rowid(),
                         feedback_id,
                         iso_week(today),
+                        week_month(iso_week(today)),
                         lang,
                         draft.service,
                         draft.rating,
@@ -131,21 +137,24 @@ async def purge_old_comments(db: Database, today: dt.date, months: int) -> int:
     return removed
 
 
-def scrub_question(question: str) -> str | None:
+def scrub_question(question: str, marker: str = MARKER) -> str | None:
     """The question exactly as it would be stored (scrubbed, cut), or None if nothing is left:
     what the resident is shown before anything is saved."""
-    text = clean_comment(question)
+    text = clean_comment(question, marker)
     return None if text is None else text[:MAX_QUESTION_CHARS]
 
 
-async def save_unanswered(db: Database, question: str, lang: str, today: dt.date) -> str | None:
+async def save_unanswered(
+    db: Database, question: str, lang: str, today: dt.date, *, marker: str = MARKER
+) -> str | None:
     """Keep a question the bot could not answer, scrubbed, under a random id and the ISO week.
 
-    Returns the id, or None when nothing is left after scrubbing.
+    Returns the id, or None when nothing is left after scrubbing. ``marker`` replaces what is
+    removed, in the asker's language.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
-    text = scrub_question(question)
+    text = scrub_question(question, marker)
     if text is None:
         return None
     question_id = uuid.uuid4().hex

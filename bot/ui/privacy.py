@@ -24,7 +24,8 @@ DEFAULT_DESCRIPTION_ORDER: tuple[Lang, ...] = ("rom", "sv", "fi")
 
 #: How /privacy names each field staff see next to each feedback submission (`claims`).
 FEEDBACK_FIELD_LABELS: dict[str, str] = {
-    "week": N_("the week (never the day or the time)"),
+    "month": N_("the month and the week (never the day or the time)"),
+    "week": N_("the month and the week (never the day or the time)"),
     "lang": N_("the language you used"),
     "service": N_("the service you gave feedback on"),
     "rating": N_("your answers to the questions"),
@@ -195,8 +196,8 @@ def staff_see_lines(t: Translator) -> list[str]:
     lines.append(
         escape(
             t._(
-                "For each question you send to the editors: the week, the language and the text "
-                "you confirmed."
+                "For each question you send to the editors: the text you confirmed and its "
+                "language, counted together with the same question from others."
             )
         )
     )

@@ -81,7 +81,8 @@ def greeting(translators: dict[Lang, Translator], telegram_language: str | None)
 # --- menus --------------------------------------------------------------------------------------
 
 
-def main_menu(t: Translator, hint: str | None = None) -> Screen:
+def main_menu(t: Translator, hint: str | None = None, extra: Keyboard = ()) -> Screen:
+    """`extra`: rows above the feedback button (e.g. "ask a bridge-builder", when reachable)."""
     text = bold(t._("Main menu")) + "\n" + escape(t._("What do you want to know about?"))
     if hint:
         text = escape(hint) + "\n\n" + text
@@ -89,6 +90,7 @@ def main_menu(t: Translator, hint: str | None = None) -> Screen:
     keyboard = (
         (sections[0], sections[1]),
         (sections[2], sections[3]),
+        *extra,
         (button("✍ " + t._("Give feedback"), cb.StartFeedback()),),
         (button("🌐 " + t._("Change language"), cb.ShowLanguages()),),
     )
@@ -130,9 +132,12 @@ def topic_screen(
     content_lang: Lang | None = None,
     municipality: str | None = None,
     can_change_municipality: bool = False,
+    extra: Keyboard = (),
     card: str | None = None,
 ) -> Screen:
     """A topic's text in `content_lang` (default: the user's); buttons in the user's language.
+
+    `extra`: rows on top of the keyboard (the bridge-builders topic offers to ask one).
     `card`: the first-contact card (bot/ui/privacy.py), packed above the title."""
     shown_lang = content_lang or ui_lang
     topic = library.topic(shown_lang, topic_id)
@@ -157,7 +162,7 @@ def topic_screen(
     if can_change_municipality and topic_id in library.local_topics:
         change = button("📍 " + t._("Change municipality"), cb.AskMunicipality(topic_id))
         keyboard = ((change,), *keyboard)
-    return Screen(tuple(pack(blocks)), keyboard)
+    return Screen(tuple(pack(blocks)), (*extra, *keyboard))
 
 
 def _did_you_mean(
@@ -217,13 +222,13 @@ def small_talk(t: Translator, kind: str) -> Screen:
     return main_menu(t, hint=reply + " " + t._("Choose a topic or write your question."))
 
 
-def search_miss(t: Translator, token: str) -> Screen:
+def search_miss(t: Translator, token: str, extra: Keyboard = ()) -> Screen:
     hint = t._("Sorry, I did not find an answer to that. Try other words, or choose from the menu.")
     menu = main_menu(t, hint=hint)
     offer = button(
         "📨 " + t._("Send the question to the editors (anonymous)"), cb.SubmitQuestion(token)
     )
-    return Screen(menu.messages, ((offer,), *menu.keyboard))
+    return Screen(menu.messages, (*extra, (offer,), *menu.keyboard))
 
 
 def question_sent(t: Translator, saved: bool) -> Screen:
@@ -302,21 +307,26 @@ def _place_lines(t: Translator, place: Place, lang: Lang) -> str:
 
 
 def _sources_block(t: Translator, topic: Topic) -> str:
-    """Official sources as links, each with what was verified and when; no date where none is known.
+    """Official sources as links, with what was verified and when; no date where none is known.
 
-    A date shared by every source is shown once, in the heading.
+    Sources verified on an unknown day come first, without a date. Then each verification note
+    ("läst i sparad kopia 3 december 2026") is written once, above the sources it applies to:
+    one note per source would push long topics over Telegram's message limit.
     """
     notes = [_verified_note(t, source.verified) for source in topic.sources]
-    shared = notes[0] if notes and notes[0] and len(set(notes)) == 1 else None
-    heading = bold(t._("Sources"))
-    if shared:
-        heading += f" ({escape(shared)})"
-    lines = [heading]
-    for source, note in zip(topic.sources, notes, strict=True):
-        line = "• " + link(source.title, source.url)
-        if note and not shared:
-            line += f" ({escape(note)})"
-        lines.append(line)
+    lines = [bold(t._("Sources"))]
+    lines.extend(
+        "• " + link(source.title, source.url)
+        for source, note in zip(topic.sources, notes, strict=True)
+        if note is None
+    )
+    for group in dict.fromkeys(note for note in notes if note is not None):
+        lines.append(escape(group) + ":")
+        lines.extend(
+            "• " + link(source.title, source.url)
+            for source, note in zip(topic.sources, notes, strict=True)
+            if note == group
+        )
     return "\n".join(lines)
 
 

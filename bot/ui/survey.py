@@ -22,6 +22,7 @@ from bot.feedback.survey import (
     RATING_FACES,
     RATINGS,
     RESPECT,
+    RESPECT_FOR_SERVICE,
     SERVICES,
     Draft,
     Option,
@@ -30,7 +31,6 @@ from bot.feedback.survey import (
     questions,
 )
 from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.privacy.scrubber import MARKER
 from bot.ui import callbacks as cb
 from bot.ui.privacy import staff_see_summary
 from bot.ui.render import bold, escape
@@ -130,8 +130,11 @@ def question_screen(
     *,
     municipalities: Sequence[tuple[str, str]] = (),
     hint: str | None = None,
+    service: str | None = None,
 ) -> Screen:
-    """The screen asking `step`; `municipalities` are (id, name) pairs offered at that step."""
+    """The screen asking `step`; `municipalities` are (id, name) pairs offered at that step.
+
+    `service` is the service chosen so far: respect is then asked for that service."""
     if step is Step.CONFIRM:
         raise ValueError("the confirmation is built by confirm_screen")
     asked = questions(bool(municipalities))
@@ -149,7 +152,10 @@ def question_screen(
                 )
             )
         )
-    lines += ["", escape(t._(QUESTION_TEXTS[step]))]
+    question = t._(QUESTION_TEXTS[step])
+    if step is Step.RESPECT and service is not None:
+        question = t._(RESPECT_FOR_SERVICE) % {"service": _label(t, SERVICES, service)}
+    lines += ["", escape(question)]
     rows: list[tuple[Button, ...]] = []
     if step is Step.MUNICIPALITY:
         rows += [(Button(name, encode(Choose(step, mid))),) for mid, name in municipalities]
@@ -171,6 +177,11 @@ def _label(t: Translator, options: Sequence[Option], code: str | None) -> str:
     if code is None:
         return t._("(skipped)")
     return next((t._(label) for c, label in options if c == code), code)
+
+
+def removed_marker(t: Translator) -> str:
+    """What replaces removed personal data, in the resident's language ("[borttaget]")."""
+    return t._("[removed]")
 
 
 def confirm_screen(
@@ -211,12 +222,13 @@ def confirm_screen(
     lines += [f"{bold(name)}: {escape(value)}" for name, value in rows]
     lines.append(bold(t._("Your words")) + ":")
     lines.append(escape(draft.comment) if draft.comment else escape(skipped))
-    if draft.comment and MARKER in draft.comment:
+    marker = removed_marker(t)
+    if draft.comment and marker in draft.comment:
         lines += [
             "",
             escape(
                 t._("Things that looked like personal data were replaced by %(marker)s.")
-                % {"marker": MARKER}
+                % {"marker": marker}
             ),
         ]
     lines += [

@@ -22,9 +22,9 @@ _LANGUAGE = re.compile(r"(?:[a-z]{2})?")
 
 
 def _error(description: str) -> Exception:
-    from devtools.fake_telegram.server import _bad
+    from devtools.fake_telegram.state import bad
 
-    return _bad(description)
+    return bad(description)
 
 
 class BotProfile:

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import cli
 from bot.config import REPO_ROOT
 from bot.content.model import LANGUAGES, Lang
-from bot.exports.command import run_export
-from bot.exports.data import Submission, UnansweredQuestion
+from bot.exports.data import Comment, QuestionCount
 from bot.feedback.survey import Draft
 from bot.i18n import Translator, load_translators
 from bot.privacy import claims
@@ -31,12 +31,18 @@ def translators() -> dict[Lang, Translator]:
 
 
 def test_claimed_rows_are_the_exported_rows() -> None:
-    assert tuple(f.name for f in dataclasses.fields(Submission)) == claims.FEEDBACK_ROW
-    assert tuple(f.name for f in dataclasses.fields(UnansweredQuestion)) == claims.QUESTION_ROW
+    shown = {"text": "comment"}  # the dataclass calls the comment `text`
+    fields = tuple(shown.get(f.name, f.name) for f in dataclasses.fields(Comment))
+    assert set(fields) == set(claims.FEEDBACK_ROW) | set(claims.FEEDBACK_ADDED)
+    assert tuple(f.name for f in dataclasses.fields(QuestionCount)) == claims.QUESTION_ROW
+    for hidden in claims.FEEDBACK_AGGREGATE_ONLY:
+        assert hidden not in fields
 
 
-def test_the_export_file_lists_exactly_the_claimed_fields(tmp_path: Path) -> None:
-    db_path = tmp_path / "bot.sqlite3"
+def test_the_export_file_lists_exactly_the_claimed_fields(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db_path = tmp_path / "data" / "bot.sqlite3"
 
     async def fill() -> None:
         db = await Database.open(db_path)
@@ -48,22 +54,22 @@ def test_the_export_file_lists_exactly_the_claimed_fields(tmp_path: Path) -> Non
             age_band="u18",
             municipality="haninge",
         )
-        await save_feedback(db, draft, "rom", dt.date(2026, 11, 30))
-        await save_unanswered(db, "var finns hjälp", "sv", dt.date(2026, 11, 30))
+        await save_feedback(db, draft, "rom", dt.date(2026, 8, 12))
+        await save_unanswered(db, "var finns hjälp", "sv", dt.date(2026, 8, 12))
         await db.close()
 
     asyncio.run(fill())
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BOT_CONFIG", raising=False)
     out = tmp_path / "export.json"
-    run_export(db_path, fmt="json", since=None, until=None, out=out, municipality_names={})
+    assert cli.main(["export", "--format", "json", "--period", "2026-08", "--out", str(out)]) == 0
     data = json.loads(out.read_text(encoding="utf-8"))
-    [row] = data["submissions"]
-    assert tuple(row) == claims.FEEDBACK_ROW
-    for hidden in claims.FEEDBACK_AGGREGATE_ONLY:
-        assert hidden not in row
+    [row] = data["comments"]
+    added = {"needs_translation"}  # derived from the language
+    assert set(row) == set(claims.FEEDBACK_ROW) | set(claims.FEEDBACK_ADDED) | added
+    assert "u18" not in json.dumps(row) and "age" not in " ".join(row)
     [question] = data["unanswered_questions"]
     assert tuple(question) == claims.QUESTION_ROW
-    # Age band and municipality only as suppressed tables.
-    assert {"age_band_rating", "municipality_rating"} <= set(data["tables"])
 
 
 def test_everything_stored_with_feedback_is_claimed(tmp_path: Path) -> None:
@@ -77,9 +83,14 @@ def test_everything_stored_with_feedback_is_claimed(tmp_path: Path) -> None:
             }
 
     columns = asyncio.run(schema())
-    claimed = set(claims.FEEDBACK_ROW) | set(claims.FEEDBACK_AGGREGATE_ONLY) | {"id"}
+    claimed = {
+        *claims.FEEDBACK_ROW,
+        *claims.FEEDBACK_ADDED,
+        *claims.FEEDBACK_AGGREGATE_ONLY,
+        "id",
+    }
     assert set(columns["feedback"]) <= claimed
-    assert set(columns["unanswered_questions"]) <= set(claims.QUESTION_ROW) | {"id", "question"}
+    assert set(columns["unanswered_questions"]) <= {"id", "week", "lang", "question"}
     for never in claims.NEVER_STORED:
         assert never not in columns["feedback"] + columns["unanswered_questions"]
 
