@@ -5,8 +5,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.handlers.common import show, translator, visitor
+from bot.handlers.controls import run_control
 from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
+from bot.handlers.voice import send_welcome
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
 
@@ -15,6 +17,12 @@ async def free_text(update: Update, context: BotContext) -> None:
     who = await visitor(update, context)
     if who is None:
         return
+    message = update.effective_message
+    text = message.text if message is not None else None
+    control = context.services.addons.control_words.match(text) if text else None
+    if control is not None:
+        await run_control(update, context, who, control)
+        return
     if who.lang is None:
         await send_greeting(update, context)
         return
@@ -22,9 +30,16 @@ async def free_text(update: Update, context: BotContext) -> None:
 
 
 async def not_text(update: Update, context: BotContext) -> None:
+    """Voice, photos, files, stickers: a short reply with big buttons, never a dead end.
+
+    Nothing of what was sent is downloaded, stored or logged.
+    """
     who = await visitor(update, context)
-    await show(
-        update,
-        context,
-        views.only_text_screen(translator(context.services, who.lang if who else None)),
-    )
+    services = context.services
+    message = update.effective_message
+    photo = message is not None and bool(message.photo)
+    lang = who.lang if who else None
+    if lang is not None:
+        await send_welcome(update, context, [lang])
+    screen = views.media_screen(translator(services, lang), services.library, photo=photo)
+    await show(update, context, screen)

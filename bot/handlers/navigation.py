@@ -1,7 +1,9 @@
 """Menus and topics: the main menu, opening a topic (asking for the municipality first when a
-local topic needs one)."""
+local topic needs one), and its parts one tap away."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from telegram import Update
 
@@ -11,6 +13,7 @@ from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
 from bot.ui import screens as views
+from bot.ui.topic import ANSWER, topic_screen
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
@@ -20,7 +23,9 @@ async def menu_command(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
-    await show(update, context, views.main_menu(translator(context.services, who.lang)))
+    services = context.services
+    screen = views.main_menu(translator(services, who.lang), icons=services.library.pictograms)
+    await show(update, context, screen)
 
 
 async def open_topic(
@@ -32,7 +37,11 @@ async def open_topic(
     preference: Preference,
     content_lang: Lang | None = None,
     edit: bool = True,
+    part: str = ANSWER,
+    alternatives: Sequence[str] = (),
 ) -> None:
+    """The topic's short answer (or one `part` of it); a local topic asks for the municipality
+    first when none is chosen."""
     services = context.services
     t = translator(services, ui_lang)
     offered = services.municipality_ids
@@ -43,7 +52,8 @@ async def open_topic(
         screen = views.municipality_chooser(t, services.library, offered, then_topic=topic_id)
         await show(update, context, screen, edit=edit)
         return
-    screen = views.topic_screen(
+    shown_lang = content_lang or ui_lang
+    screen = topic_screen(
         t,
         services.library,
         topic_id,
@@ -51,6 +61,10 @@ async def open_topic(
         content_lang=content_lang,
         municipality=municipality,
         can_change_municipality=len(offered) > 1,
+        part=part,
+        has_audio=services.addons.audio.clip(shown_lang, topic_id) is not None,
+        alternatives=alternatives,
     )
-    services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
+    if part == ANSWER:
+        services.db.count_topic_view(topic_id, shown_lang, services.today())
     await show(update, context, screen, edit=edit)

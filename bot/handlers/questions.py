@@ -7,6 +7,7 @@ import secrets
 from telegram import Update
 
 from bot.handlers.common import Visitor, show, translator
+from bot.handlers.navigation import open_topic
 from bot.plumbing.context import BotContext
 from bot.storage.feedback import count_search_miss, save_unanswered
 from bot.ui import screens as views
@@ -23,25 +24,31 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
     services = context.services
     t = translator(services, who.lang)
     result = services.search.search(message.text)
+    icons = services.library.pictograms
     if result.kind == "match":
+        # Answer first, as from the menu: the short answer, what to do, places near you.
         best, *others = result.topic_ids
-        screen = views.topic_preview(
-            t, services.library, best, ui_lang=who.lang, alternatives=others[:2]
+        await open_topic(
+            update,
+            context,
+            best,
+            ui_lang=who.lang,
+            preference=who.preference,
+            edit=False,
+            alternatives=others[:2],
         )
-        services.db.count_topic_view(best, who.lang, services.today())
-        await show(update, context, screen)
     elif result.kind == "choices":
         await show(
             update, context, views.search_choices(t, services.library, who.lang, result.topic_ids)
         )
     elif result.kind in {"greeting", "thanks"}:
-        await show(update, context, views.small_talk(t, result.kind))
+        await show(update, context, views.small_talk(t, result.kind, icons=icons))
     else:
         await count_search_miss(services.db, who.lang, services.today())
         token = secrets.token_hex(4)
         if context.user_data is not None:
             context.user_data[PENDING_KEY] = (token, message.text)
-        await show(update, context, views.search_miss(t, token))
+        await show(update, context, views.search_miss(t, token, icons=icons))
 
 
 async def submit_question(update: Update, context: BotContext, who: Visitor, token: str) -> None:
@@ -50,7 +57,8 @@ async def submit_question(update: Update, context: BotContext, who: Visitor, tok
     t = translator(services, who.lang)
     pending = context.user_data.pop(PENDING_KEY, None) if context.user_data is not None else None
     if pending is None or pending[0] != token:
-        await show(update, context, views.stale_button_screen(t), edit=True)
+        screen = views.stale_button_screen(t, icons=services.library.pictograms)
+        await show(update, context, screen, edit=True)
         return
     saved = await save_unanswered(services.db, pending[1], who.lang or "sv", services.today())
     await show(update, context, views.question_sent(t, saved is not None), edit=True)

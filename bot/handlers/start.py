@@ -23,7 +23,18 @@ async def start(update: Update, context: BotContext) -> None:
     who = await visitor(update, context)
     if who is None:
         return
-    preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
+    # A poster's registered tag knows where it hangs: a local topic opens for that municipality
+    # at once, and it becomes the person's choice (changeable with one tap). Unregistered tags
+    # are only counted.
+    tagged = services.addons.source_tags.lookup(link.source_tag) if link.source_tag else None
+    municipality = None
+    if tagged is not None and tagged.municipality in services.municipality_ids:
+        local = topic_id in services.library.local_topics
+        if local or who.preference.municipality is None:
+            municipality = tagged.municipality
+    preference = await services.db.set_preference(
+        who.key, services.today(), lang=link.lang, municipality=municipality
+    )
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
     await open_topic(

@@ -320,6 +320,7 @@ class FakeBotApi:
             ("answerCallbackQuery", self._answer_callback_query),
             ("sendDocument", self._send_document),
             ("sendPhoto", self._send_photo),
+            ("sendVoice", self._send_voice),
             ("sendChatAction", self._send_chat_action),
             ("getFile", self._get_file),
             ("setMyCommands", self._set_my_commands),
@@ -789,6 +790,14 @@ class FakeBotApi:
             stored = self._files[message.file_id] if message.file_id else None
             if stored is not None and message.kind == "document":
                 data["document"] = self._document_json(stored)
+            elif stored is not None and message.kind == "voice":
+                data["voice"] = {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "duration": 1,
+                    "mime_type": "audio/ogg",
+                    "file_size": len(stored.data or b""),
+                }
             elif stored is not None:
                 data["photo"] = [
                     {
@@ -1332,11 +1341,16 @@ class FakeBotApi:
         if isinstance(value, UploadedFile):
             if not value.data:
                 raise _bad("file must be non-empty")
-            folder = "photos" if field_name == "photo" else "documents"
+            folder = {"photo": "photos", "voice": "voice"}.get(field_name, "documents")
+            if field_name == "voice" and not _is_ogg_opus(value.data):
+                # Telegram plays only OGG/Opus as a voice note (MP3/M4A aside, never sent here).
+                raise _bad("VOICE_FORMAT_INVALID: a voice note must be OGG/Opus")
             return self._store_file(value.data, value.filename, value.content_type, folder), True
         if isinstance(value, str) and value:
             known = self._files.get(value)
             if known is not None:
+                if (field_name == "voice") != known.file_path.startswith("voice/"):
+                    raise _bad(f"can't use file of another type as {field_name}")
                 return known, False
             if value.startswith(("http://", "https://")):
                 # The fake never fetches from the network; the file has no content here.
@@ -1345,7 +1359,9 @@ class FakeBotApi:
             raise _bad("wrong file identifier/HTTP URL specified")
         raise _bad(f"there is no {field_name} in the request")
 
-    async def _send_file(self, params: JSONDict, kind: Literal["document", "photo"]) -> Any:
+    async def _send_file(
+        self, params: JSONDict, kind: Literal["document", "photo", "voice"]
+    ) -> Any:
         chat_id = self._chat_id(params)
         raw_caption, parse_mode, parsed = self._caption(params)
         markup = self._markup(params)
@@ -1375,6 +1391,9 @@ class FakeBotApi:
 
     async def _send_photo(self, params: JSONDict) -> Any:
         return await self._send_file(params, "photo")
+
+    async def _send_voice(self, params: JSONDict) -> Any:
+        return await self._send_file(params, "voice")
 
     async def _send_chat_action(self, params: JSONDict) -> Any:
         self._chat_id(params)
@@ -1462,6 +1481,14 @@ class FakeBotApi:
         if "chat_id" in params:
             chat_id = self._chat_id(params, sending=False)
         return self.menu_buttons.get(chat_id, self.menu_buttons.get(None, {"type": "commands"}))
+
+
+def _is_ogg_opus(data: bytes) -> bool:
+    """An Ogg page ("OggS", version 0) whose first packet is an "OpusHead" header."""
+    if len(data) < 28 or data[:4] != b"OggS" or data[4] != 0:
+        return False
+    body = 27 + data[26]
+    return data[body : body + 8] == b"OpusHead"
 
 
 def _inline_keyboard(rows: object) -> list[list[Button]]:
