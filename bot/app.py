@@ -41,13 +41,13 @@ from bot.handlers import (
 )
 from bot.i18n import N_, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
-from bot.plumbing.context import BotApplication, BotContext
+from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
 from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
-from bot.privacy.keys import UserKeys, load_or_create_secret
+from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
@@ -80,7 +80,9 @@ async def create_services(settings: Settings) -> Services:
     """Load content and catalogs, open the database: everything slow happens here, once."""
     library = load_library(settings.content_dir)
     translators = load_translators(settings.locale_dir)
-    secret = load_or_create_secret(settings.data_dir, settings.secret)
+    secret = load_or_create_secret(
+        settings.secret_path, settings.secret, legacy=settings.data_dir / SECRET_FILE
+    )
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
@@ -149,7 +151,7 @@ def build_application(
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_url.replace("/bot", "/file/bot"))
-        .context_types(ContextTypes(context=BotContext))
+        .context_types(ContextTypes(context=BotContext, user_data=UserData))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,
@@ -272,27 +274,32 @@ async def running_bot(
     """
     hook = webhook_config(settings) if mode == "webhook" else None
     services = await create_services(settings)
-    application = build_application(services, **build_options)
-    async with application:
-        await _post_init(application)
-        await application.start()
-        assert application.updater is not None
-        if hook is None:
-            await application.updater.start_polling(
-                poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
-            )
-        else:
-            await application.updater.start_webhook(
-                listen=hook.listen,
-                port=hook.port,
-                url_path=hook.url_path,
-                webhook_url=hook.url,
-                secret_token=hook.secret,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        try:
-            yield application
-        finally:
-            await application.updater.stop()
-            await application.stop()
-            await _post_shutdown(application)
+    try:
+        application = build_application(services, **build_options)
+        async with application:
+            await _post_init(application)
+            await application.start()
+            assert application.updater is not None
+            if hook is None:
+                await application.updater.start_polling(
+                    poll_interval=0.0, timeout=int(poll_timeout), allowed_updates=ALLOWED_UPDATES
+                )
+            else:
+                await application.updater.start_webhook(
+                    listen=hook.listen,
+                    port=hook.port,
+                    url_path=hook.url_path,
+                    webhook_url=hook.url,
+                    secret_token=hook.secret,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            try:
+                yield application
+            finally:
+                await application.updater.stop()
+                await application.stop()
+                await _post_shutdown(application)
+    finally:
+        # A start-up failure (revoked token, wrong API URL, network down) must not leave the
+        # database thread running: the process would never exit (review F9).
+        await services.db.close()

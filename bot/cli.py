@@ -9,6 +9,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import signal
 import sys
@@ -101,10 +102,37 @@ def _run(args: argparse.Namespace) -> int:
         from bot.plumbing.webhook import webhook_config
 
         webhook_config(settings)  # ConfigError: one line on stderr, exit code 2, nothing started
+    os.umask(0o077)  # everything the bot creates is owner-only (review F14)
     configure_logging(settings.log_level, settings.token)
     guard_library_logs()
-    asyncio.run(_serve(settings, mode))
+    try:
+        asyncio.run(_serve(settings, mode))
+    except Exception as exc:
+        return _start_failure(exc, settings.token)
     return 0
+
+
+def _start_failure(exc: Exception, token: str) -> int:
+    """One redacted line for a failure the operator must fix, exit code 1 (review F9).
+
+    PTB puts the token in InvalidToken's message; nothing here goes to stderr unredacted.
+    """
+    from telegram.error import InvalidToken, NetworkError, TelegramError
+
+    from bot.privacy.logs import RedactTokens
+
+    redact = RedactTokens(token).redact
+    if isinstance(exc, InvalidToken):
+        reason = "the Bot API rejected the token (revoked?) or TELEGRAM_API_BASE_URL is wrong"
+    elif isinstance(exc, NetworkError):
+        reason = f"cannot reach the Bot API at TELEGRAM_API_BASE_URL: {redact(str(exc))}"
+    elif isinstance(exc, TelegramError):
+        reason = f"the Bot API refused to start the bot: {redact(str(exc))}"
+    else:
+        log.exception("start-up failed")  # through the redacting log handler
+        return 1
+    print(f"error: {redact(reason)}", file=sys.stderr)
+    return 1
 
 
 #: Where python-telegram-bot and tornado put a whole update (names, message text) in a log line.
@@ -363,13 +391,16 @@ def _backup(args: argparse.Namespace) -> int:
 
 
 def backup_database(source: Path, target: Path) -> dict[str, int]:
-    """Copy a live SQLite database with the online backup API; return the rows per table.
+    """Copy a live SQLite database with VACUUM INTO; return the rows per table.
 
-    The whole copy is one step of `sqlite3_backup_step(-1)`, i.e. one read transaction: it sees
-    the last commit before it began and nothing of writes under way, while the bot keeps writing
-    (WAL). Copying the file instead could catch a half-written page or miss the -wal file. The
-    copy is checked with PRAGMA integrity_check, made a single self-contained file (no WAL),
-    written with mode 0600 and renamed into place only when complete.
+    VACUUM INTO is one read transaction: it sees the last commit before it began and nothing of
+    writes under way, while the bot keeps writing (WAL). Unlike the page-by-page backup API it
+    rebuilds the database from its live rows, so nothing deleted (purged comments, forgotten
+    preferences, free pages) is carried into the copy (review F6). Copying the file instead could
+    catch a half-written page or miss the -wal file. The copy is checked with PRAGMA
+    integrity_check, made a single self-contained file (no WAL), written with mode 0600 and
+    renamed into place only when complete. The HMAC secret is not in the database and is never
+    copied (review F7).
     """
     import os
     import sqlite3
@@ -381,9 +412,9 @@ def backup_database(source: Path, target: Path) -> dict[str, int]:
     try:
         with (
             contextlib.closing(sqlite3.connect(source)) as live,
-            contextlib.closing(sqlite3.connect(partial)) as copy,
         ):
-            live.backup(copy, pages=-1)
+            live.execute("VACUUM INTO ?", (str(partial),))
+        with contextlib.closing(sqlite3.connect(partial)) as copy:
             copy.execute("PRAGMA journal_mode=DELETE")
             check = copy.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:

@@ -27,8 +27,14 @@ class Settings:
     data_dir: Path = Path("data")
     content_dir: Path = REPO_ROOT / "content"
     locale_dir: Path = REPO_ROOT / "locale"
-    #: HMAC key for user keys; None means "generate once into the data dir".
+    #: HMAC key for user keys; None means "generate once into `secret_path`".
     secret: bytes | None = field(default=None, repr=False)
+    #: Where the generated HMAC key lives; None: `<data dir>-key/secret.key`, outside the data
+    #: directory so that copies of it and database backups never carry the key.
+    secret_file: Path | None = None
+    #: Who runs the bot, as residents should read it (e.g. "Haninge kommun"): shown in the bot's
+    #: description, the first greeting card and /privacy.
+    operator_name: str = ""
     #: Language and municipality choices are forgotten after this many days without use.
     preference_ttl_days: int = 180
     #: Feedback free text is deleted after this many months; counts stay.
@@ -47,6 +53,12 @@ class Settings:
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
 
+    @property
+    def secret_path(self) -> Path:
+        if self.secret_file is not None:
+            return self.secret_file
+        return self.data_dir.with_name(self.data_dir.name + "-key") / "secret.key"
+
 
 _ENV_KEYS: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "token",
@@ -55,6 +67,8 @@ _ENV_KEYS: dict[str, str] = {
     "BOT_CONTENT_DIR": "content_dir",
     "BOT_LOCALE_DIR": "locale_dir",
     "BOT_SECRET": "secret",
+    "BOT_SECRET_FILE": "secret_file",
+    "BOT_OPERATOR_NAME": "operator_name",
     "BOT_PREFERENCE_TTL_DAYS": "preference_ttl_days",
     "BOT_FEEDBACK_RETENTION_MONTHS": "feedback_retention_months",
     "BOT_SOURCE_MAX_AGE_DAYS": "source_max_age_days",
@@ -101,7 +115,7 @@ def load_settings(
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key in {"data_dir", "content_dir", "locale_dir"}:
+    if key in {"data_dir", "content_dir", "locale_dir", "secret_file"}:
         return Path(str(value))
     if key in {
         "preference_ttl_days",
@@ -137,4 +151,9 @@ def _coerce(key: str, value: Any) -> Any:
         if not url.startswith(("http://", "https://")):
             raise ValueError(f"TELEGRAM_API_BASE_URL must be an http(s) URL, got {url}")
         return url
+    if key == "operator_name":
+        name = " ".join(str(value).split())
+        if len(name) > 60 or any(c in name for c in "<>&"):
+            raise ValueError("BOT_OPERATOR_NAME must be at most 60 characters, without < > &")
+        return name
     return str(value)

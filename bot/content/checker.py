@@ -161,7 +161,8 @@ def check(
                 text
                 for (lang, _), topic in library.topics.items()
                 if lang == REFERENCE_LANGUAGE
-                for text in topic.plain_texts()
+                # Swedish search keywords too: words residents use that the texts avoid.
+                for text in (*topic.plain_texts(), *topic.keywords)
             ),
             glossary,
         )
@@ -193,6 +194,21 @@ def check(
                 row.lix = lix(topic.plain_texts())
             if lang == "rom" and glossary is not None:
                 _romani_problems(row, path, topic, glossary, swedish_words, report)
+            swedish = library.topics.get((REFERENCE_LANGUAGE, topic_id))
+            if (
+                lang != REFERENCE_LANGUAGE
+                and swedish is not None
+                and _shape(topic) != _shape(swedish)
+            ):
+                report.warnings.append(
+                    Problem(
+                        path,
+                        1,
+                        "not the same sections, steps, bullets and paragraphs as "
+                        "the Swedish text: the review kit pairs them by position",
+                        "warning",
+                    )
+                )
             report.errors.extend(_too_long(path, library, topic, translators))
         _first_screen_columns(row, content_dir, library, translators, report, addons)
         report.rows.append((topic_id, dict(row.review), row.lix))
@@ -275,6 +291,15 @@ def _romani_problems(
                 "warning",
             )
         )
+
+
+def _shape(topic: Topic) -> tuple[object, ...]:
+    """The structure a translation must share with the Swedish text, paragraph by paragraph."""
+    blocks = tuple(
+        (len(b.steps), len(b.bullets), len([p for p in (b.text or "").split("\n\n") if p.strip()]))
+        for b in topic.sections
+    )
+    return (*blocks, len(topic.next_steps))
 
 
 def _glossary(path: Path) -> tuple[Glossary | None, list[Problem]]:

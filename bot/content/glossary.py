@@ -57,7 +57,8 @@ class Glossary:
     def variant_hits(self, text: str) -> list[tuple[str, str]]:
         """(word as written, chosen form) for each word of `text` that is a known variant."""
         hits = []
-        for word in _words(text):
+        # Brackets hold the Swedish term on purpose ("o sudo (förvaltningsrätten)"): not Romani.
+        for word in _words(_BRACKETS.sub(" ", text)):
             lower = word.lower()
             exact = self._variants.get(lower)
             if exact is not None and not exact[1]:
@@ -83,7 +84,9 @@ class Glossary:
 
     def romani_words(self) -> frozenset[str]:
         """Every word the Romani side of the glossary uses: never counted as Swedish."""
-        return frozenset(w.lower() for term in self.terms for w in _words(term.rom))
+        return frozenset(
+            w.lower() for term in self.terms for w in _words(_BRACKETS.sub(" ", term.rom))
+        )
 
 
 def _words(text: str) -> list[str]:

@@ -12,8 +12,9 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from bot.content.model import Lang
 from bot.i18n import N_
-from bot.privacy.scrubber import scrub
+from bot.privacy.scrubber import MARKER, scrub
 
 #: Longest free text kept, counted after scrubbing; longer text is refused, never cut silently.
 MAX_COMMENT_CHARS = 1500
@@ -138,19 +139,35 @@ class Draft:
             raise ValueError(f"step {step} cannot be skipped")
         return replace(self, **{fields[step]: None})
 
-    def with_comment(self, text: str) -> Draft:
+    def with_comment(self, text: str, marker: str = MARKER) -> Draft:
         """The draft with the scrubbed text as comment (None if nothing is left of it)."""
-        return replace(self, comment=clean_comment(text))
+        return replace(self, comment=clean_comment(text, marker))
+
+
+@dataclass(slots=True)
+class SurveySession:
+    """One person's survey in progress: held in memory only (the person's `user_data`), until
+    Send stores the draft without any identifier."""
+
+    lang: Lang
+    step: Step
+    draft: Draft
+    #: Monotonic seconds when the survey started, to forget a survey left for hours.
+    started: float
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
-def clean_comment(text: str) -> str | None:
-    """Scrub personal data and control characters; None if nothing remains."""
+def clean_comment(text: str, marker: str = MARKER) -> str | None:
+    """Scrub personal data and control characters; None if nothing remains.
+
+    ``marker`` replaces what is removed: `bot.ui.survey.removed_marker`, in the resident's
+    language.
+    """
     cleaned = _CONTROL.sub(" ", text)
     for _ in range(3):  # until stable, so scrubbing stored text again changes nothing
-        scrubbed = scrub(cleaned)
+        scrubbed = scrub(cleaned, marker)
         if scrubbed == cleaned:
             break
         cleaned = scrubbed
@@ -158,8 +175,8 @@ def clean_comment(text: str) -> str | None:
     return cleaned or None
 
 
-def comment_too_long(text: str) -> bool:
-    cleaned = clean_comment(text)
+def comment_too_long(text: str, marker: str = MARKER) -> bool:
+    cleaned = clean_comment(text, marker)
     return cleaned is not None and len(cleaned) > MAX_COMMENT_CHARS
 
 

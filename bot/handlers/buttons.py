@@ -7,14 +7,14 @@ import logging
 
 from telegram import Update
 
-from bot.handlers.common import Visitor, show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.helpful import record_vote
 from bot.handlers.info import forget
 from bot.handlers.language import choose_language, send_greeting
 from bot.handlers.navigation import open_topic
 from bot.handlers.questions import submit_question
 from bot.handlers.voice import send_topic_recording
-from bot.plumbing.context import BotContext
+from bot.plumbing.context import BotContext, Visitor
 from bot.ui import callbacks as cb
 from bot.ui import screens as views
 
@@ -32,7 +32,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await query.answer()
         return
     action = cb.decode(query.data, services.library, frozenset(services.municipality_ids))
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         await query.answer()
         return
@@ -104,6 +104,7 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
             preference = await services.db.set_preference(
                 who.key, services.today(), municipality=municipality_id
             )
+            context.remember(preference)
             if then_topic:
                 await open_topic(
                     update, context, then_topic, ui_lang=who.lang, preference=preference

@@ -1,44 +1,21 @@
-"""Shared plumbing for handlers: who is asking (pseudonymously), in which language, and how a
-Screen becomes Telegram messages."""
+"""Shared plumbing for handlers: translators by language and how a Screen becomes Telegram
+messages. Who is asking (pseudonymously) is `context.visitor(update)` (bot/plumbing/context.py),
+resolved once per update."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.content.model import LANGUAGES, Lang
+from bot.content.model import Lang
 from bot.i18n import Translator
 from bot.plumbing.context import BotContext
 from bot.services import Services
-from bot.storage.database import Preference
 from bot.ui.screens import Keyboard, Screen
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Visitor:
-    """The person behind an update, as far as the bot may know them."""
-
-    key: str
-    preference: Preference
-
-    @property
-    def lang(self) -> Lang | None:
-        lang = self.preference.lang
-        return lang if lang in LANGUAGES else None
-
-
-async def visitor(update: Update, context: BotContext) -> Visitor | None:
-    user = update.effective_user
-    if user is None:
-        return None
-    services = context.services
-    key = services.keys.key(user.id)
-    return Visitor(key, await services.db.get_preference(key, services.today()))
 
 
 def translator(services: Services, lang: Lang | None) -> Translator:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.control_words import Control
-from bot.handlers.common import Visitor, show, translator
+from bot.handlers.common import show, translator
 from bot.handlers.info import forget, help_command, privacy_command
 from bot.handlers.language import send_greeting
-from bot.plumbing.context import BotContext
+from bot.plumbing.context import BotContext, Visitor
 from bot.ui import screens as views
 
 

@@ -1,8 +1,8 @@
 """/feedback and the menu's feedback button: the anonymous survey as a ConversationHandler.
 
 The steps, texts and checks live in bot/feedback/survey.py; this module only moves a person from
-screen to screen. The draft is kept in memory (PTB's user_data, never persisted) until the person
-presses Send; only then is anything written, and the thank-you is shown after the commit.
+screen to screen. The draft is kept in memory (`UserData.survey`, never persisted) until the
+person presses Send; only then is anything written, and the thank-you is shown after the commit.
 
 Leaving: /cancel and the Cancel buttons end the survey with "nothing was saved". Any other
 command or any other button also ends it, silently, and the update is put back in the queue so
@@ -15,7 +15,6 @@ import logging
 import time
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -28,10 +27,9 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.content.model import Lang
 from bot.feedback import survey
-from bot.feedback.survey import Draft, Step
-from bot.handlers.common import show, translator, visitor
+from bot.feedback.survey import Draft, Step, SurveySession
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.services import Services
@@ -41,7 +39,6 @@ from bot.ui import survey as survey_ui
 log = logging.getLogger(__name__)
 
 END = ConversationHandler.END
-SESSION_KEY = "feedback"
 #: A survey untouched this long is forgotten at the person's next update, so that a question
 #: typed days later is not taken for the answer to an old "in your own words".
 SESSION_MAX_AGE = 2 * 3600.0
@@ -50,16 +47,6 @@ clock: Callable[[], float] = time.monotonic
 
 PRIVATE_MESSAGE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
 TYPED_TEXT = PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND
-
-
-@dataclass(slots=True)
-class Session:
-    """One person's survey in progress; in memory only."""
-
-    lang: Lang
-    step: Step
-    draft: Draft
-    started: float
 
 
 class PatternButton(CallbackQueryHandler[BotContext, object]):
@@ -111,23 +98,23 @@ def offered_municipalities(services: Services) -> tuple[tuple[str, str], ...]:
     return tuple((mid, names[mid]) for mid in offered if mid in names)
 
 
-def _session(context: BotContext) -> Session | None:
+def _session(context: BotContext) -> SurveySession | None:
     data = context.user_data
-    session = data.get(SESSION_KEY) if data is not None else None
-    if not isinstance(session, Session) or clock() - session.started > SESSION_MAX_AGE:
+    session = data.survey if data is not None else None
+    if session is None or clock() - session.started > SESSION_MAX_AGE:
         return None
     return session
 
 
 def _forget_session(context: BotContext) -> None:
     if context.user_data is not None:
-        context.user_data.pop(SESSION_KEY, None)
+        context.user_data.survey = None
 
 
 async def _show_step(
     update: Update,
     context: BotContext,
-    session: Session,
+    session: SurveySession,
     *,
     edit: bool,
     hint: str | None = None,
@@ -160,7 +147,7 @@ async def start(update: Update, context: BotContext) -> object:
             await query.answer()
         return END
     services = context.services
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if query is not None:
         await query.answer()
     if who is None:
@@ -174,9 +161,9 @@ async def start(update: Update, context: BotContext) -> object:
     if services.feedback_limiter.remaining(who.key, services.today()) <= 0:
         await show(update, context, survey_ui.limit_screen(t), edit=edit)
         return END
-    session = Session(lang=who.lang, step=Step.SERVICE, draft=Draft(), started=clock())
+    session = SurveySession(lang=who.lang, step=Step.SERVICE, draft=Draft(), started=clock())
     if context.user_data is not None:
-        context.user_data[SESSION_KEY] = session
+        context.user_data.survey = session
     await _show_step(update, context, session, edit=edit)
     return session.step.value
 
@@ -232,10 +219,11 @@ async def on_comment(update: Update, context: BotContext) -> object:
     if not text:
         return session.step.value
     t = translator(context.services, session.lang)
-    if survey.comment_too_long(text):
+    marker = survey_ui.removed_marker(t)
+    if survey.comment_too_long(text, marker):
         await _show_step(update, context, session, edit=False, hint=survey_ui.too_long_hint(t))
         return session.step.value
-    session.draft = session.draft.with_comment(text)
+    session.draft = session.draft.with_comment(text, marker)
     session.step = survey.next_step(session.step, bool(context.services.municipality_ids))
     await _show_step(update, context, session, edit=False)
     return session.step.value
@@ -251,7 +239,7 @@ async def use_buttons(update: Update, context: BotContext) -> object:
     return session.step.value
 
 
-async def _send(update: Update, context: BotContext, session: Session) -> object:
+async def _send(update: Update, context: BotContext, session: SurveySession) -> object:
     services = context.services
     user = update.effective_user
     assert user is not None
@@ -270,6 +258,7 @@ async def _send(update: Update, context: BotContext, session: Session) -> object
             session.lang,
             today,
             municipalities=frozenset(services.municipality_ids),
+            marker=survey_ui.removed_marker(t),
         )
     except Exception as exc:
         limits.release(key, today)
@@ -292,7 +281,7 @@ async def cancel_command(update: Update, context: BotContext) -> object:
     _forget_session(context)
     lang = session.lang if session is not None else None
     if lang is None:
-        who = await visitor(update, context)
+        who = await context.visitor(update)
         lang = who.lang if who is not None else None
     await show(update, context, survey_ui.cancelled_screen(translator(context.services, lang)))
     return END

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.handlers.common import Visitor
-from bot.plumbing.context import BotContext
+from bot.plumbing.context import BotContext, Visitor
 from bot.storage.helpful import count_helpful
 
 

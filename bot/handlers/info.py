@@ -4,21 +4,19 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.plumbing.context import BotContext
+from bot.storage.database import Preference
 from bot.ui import screens as views
 
 
 async def help_command(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
-    lang = who.lang if who else None
-    await show(update, context, views.help_screen(translator(context.services, lang)))
+    await show(update, context, views.help_screen(await context.translator(update)))
 
 
 async def privacy_command(update: Update, context: BotContext) -> None:
     services = context.services
-    who = await visitor(update, context)
-    t = translator(services, who.lang if who else None)
+    t = await context.translator(update)
     settings = services.settings
     screen = views.privacy_screen(
         t, settings.preference_ttl_days, settings.feedback_retention_months
@@ -29,10 +27,11 @@ async def privacy_command(update: Update, context: BotContext) -> None:
 async def forget(update: Update, context: BotContext) -> None:
     """Delete the preference row; the reply uses the language that was just forgotten."""
     services = context.services
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     had_data = await services.db.forget(who.key)
-    if context.user_data:
+    context.remember(Preference(None, None))
+    if context.user_data is not None:
         context.user_data.clear()  # in-memory only, but /forget means everything
     await show(update, context, views.forgotten_screen(translator(services, who.lang), had_data))

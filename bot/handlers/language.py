@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.model import Lang
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.voice import send_welcome
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
@@ -24,9 +24,9 @@ async def send_greeting(update: Update, context: BotContext, *, edit: bool = Fal
 
 async def choose_language(update: Update, context: BotContext, lang: Lang) -> None:
     services = context.services
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
-    await services.db.set_preference(who.key, services.today(), lang=lang)
+    context.remember(await services.db.set_preference(who.key, services.today(), lang=lang))
     screen = views.main_menu(translator(services, lang), icons=services.library.pictograms)
     await show(update, context, screen, edit=True)

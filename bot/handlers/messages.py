@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.controls import run_control
 from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
@@ -14,7 +14,7 @@ from bot.ui import screens as views
 
 
 async def free_text(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     message = update.effective_message
@@ -34,7 +34,7 @@ async def not_text(update: Update, context: BotContext) -> None:
 
     Nothing of what was sent is downloaded, stored or logged.
     """
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     services = context.services
     message = update.effective_message
     photo = message is not None and bool(message.photo)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from telegram import Update
 
 from bot.content.model import Lang
-from bot.handlers.common import show, translator, visitor
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
@@ -17,7 +17,7 @@ from bot.ui.topic import ANSWER, topic_screen
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     if who.lang is None:

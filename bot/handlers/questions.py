@@ -6,15 +6,12 @@ import secrets
 
 from telegram import Update
 
-from bot.handlers.common import Visitor, show, translator
+from bot.handlers.common import show, translator
 from bot.handlers.navigation import open_topic
-from bot.plumbing.context import BotContext
+from bot.plumbing.context import BotContext, PendingQuestion, Visitor
 from bot.storage.feedback import count_search_miss, save_unanswered
 from bot.ui import screens as views
-
-#: The last unanswered question per user, held in memory only (PTB's user_data is not persisted),
-#: until the person chooses to send it to the editors.
-PENDING_KEY = "pending_question"
+from bot.ui.survey import removed_marker
 
 
 async def answer_question(update: Update, context: BotContext, who: Visitor) -> None:
@@ -46,8 +43,9 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
     else:
         await count_search_miss(services.db, who.lang, services.today())
         token = secrets.token_hex(4)
+        # Held in memory only (`UserData`) until the person chooses to send it to the editors.
         if context.user_data is not None:
-            context.user_data[PENDING_KEY] = (token, message.text)
+            context.user_data.pending_question = PendingQuestion(token, message.text)
         await show(update, context, views.search_miss(t, token, icons=icons))
 
 
@@ -55,10 +53,15 @@ async def submit_question(update: Update, context: BotContext, who: Visitor, tok
     """Store the pending question, scrubbed and without any identifier, if the token matches."""
     services = context.services
     t = translator(services, who.lang)
-    pending = context.user_data.pop(PENDING_KEY, None) if context.user_data is not None else None
-    if pending is None or pending[0] != token:
+    data = context.user_data
+    pending = data.pending_question if data is not None else None
+    if data is not None:
+        data.pending_question = None
+    if pending is None or pending.token != token:
         screen = views.stale_button_screen(t, icons=services.library.pictograms)
         await show(update, context, screen, edit=True)
         return
-    saved = await save_unanswered(services.db, pending[1], who.lang or "sv", services.today())
+    saved = await save_unanswered(
+        services.db, pending.text, who.lang or "sv", services.today(), marker=removed_marker(t)
+    )
     await show(update, context, views.question_sent(t, saved is not None), edit=True)

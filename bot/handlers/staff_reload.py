@@ -7,10 +7,9 @@ command gets (the menu), so the command does not reveal that it exists.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.constants import ChatType
 
-from bot.handlers.common import translator, visitor
 from bot.handlers.navigation import menu_command
+from bot.handlers.staff import is_staff
 from bot.i18n import Translator
 from bot.plumbing.context import BotContext
 from bot.reload import ReloadResult, reload_content_async
@@ -22,17 +21,6 @@ _TAIL_ROOM = 100
 _LINE_MAX = 400
 
 
-def is_staff(update: Update, context: BotContext) -> bool:
-    user = update.effective_user
-    chat = update.effective_chat
-    return (
-        user is not None
-        and chat is not None
-        and chat.type == ChatType.PRIVATE
-        and user.id in context.services.settings.staff_ids
-    )
-
-
 async def reload_command(update: Update, context: BotContext) -> None:
     if not is_staff(update, context):
         await menu_command(update, context)
@@ -40,10 +28,9 @@ async def reload_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
     services = context.services
-    who = await visitor(update, context)
     result = await reload_content_async(services)
     # The reply uses the new catalogs when the reload went through.
-    t = translator(services, who.lang if who else None)
+    t = await context.translator(update)
     await context.bot.send_message(chat.id, format_result(t, result))
 
 

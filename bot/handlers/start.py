@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.handlers.common import visitor
 from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
 from bot.links.deeplinks import parse_payload
@@ -20,7 +19,7 @@ async def start(update: Update, context: BotContext) -> None:
     if link is None or topic_id is None:
         await send_greeting(update, context)
         return
-    who = await visitor(update, context)
+    who = await context.visitor(update)
     if who is None:
         return
     # A poster's registered tag knows where it hangs: a local topic opens for that municipality
@@ -35,6 +34,7 @@ async def start(update: Update, context: BotContext) -> None:
     preference = await services.db.set_preference(
         who.key, services.today(), lang=link.lang, municipality=municipality
     )
+    context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
     await open_topic(

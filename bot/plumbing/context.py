@@ -1,16 +1,74 @@
-"""python-telegram-bot's context and application types for this bot, typed."""
+"""python-telegram-bot's context and application types for this bot, typed.
+
+`BotContext` is built by python-telegram-bot once per update and shared by every handler group
+that handles it, so what it resolves (the visitor: the HMAC key and the stored preference) is
+resolved once per update. `UserData` is the typed `context.user_data`: one person's state between
+updates, in this process's memory only (no persistence is configured), forgotten on restart.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.content.model import LANGUAGES, Lang
+from bot.feedback.survey import SurveySession
+from bot.i18n import Translator
 from bot.services import Services
+from bot.storage.database import Preference
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """CallbackContext with typed access to the shared services."""
+@dataclass(frozen=True, slots=True)
+class Visitor:
+    """The person behind an update, as far as the bot may know them."""
+
+    key: str
+    preference: Preference
+
+    @property
+    def lang(self) -> Lang | None:
+        lang = self.preference.lang
+        return lang if lang in LANGUAGES else None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingQuestion:
+    """The last unanswered question, until the person chooses to send it to the editors; the
+    token ties it to the button that offered it."""
+
+    token: str
+    text: str
+
+
+@dataclass(slots=True)
+class UserData:
+    """One person's in-memory state (python-telegram-bot's `user_data`, never persisted)."""
+
+    #: The feedback survey in progress (bot/handlers/feedback.py).
+    survey: SurveySession | None = None
+    #: The question the search could not answer (bot/handlers/questions.py).
+    pending_question: PendingQuestion | None = None
+
+    def clear(self) -> None:
+        self.survey = None
+        self.pending_question = None
+
+
+class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], dict[Any, Any]]):
+    """CallbackContext with typed access to the shared services and the visitor."""
+
+    def __init__(
+        self,
+        application: BotApplication,
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application, chat_id, user_id)
+        self._visitor: Visitor | None = None
+        self._resolved = False
 
     @property
     def services(self) -> Services:
@@ -18,7 +76,32 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         assert isinstance(services, Services)
         return services
 
+    async def visitor(self, update: Update) -> Visitor | None:
+        """Who sent the update (None without a user), looked up on first use in this update."""
+        if not self._resolved:
+            user = update.effective_user
+            if user is not None:
+                services = self.services
+                key = services.keys.key(user.id)
+                preference = await services.db.get_preference(key, services.today())
+                self._visitor = Visitor(key, preference)
+            self._resolved = True
+        return self._visitor
+
+    def remember(self, preference: Preference) -> None:
+        """The visitor's preference changed during this update (language, municipality, forget):
+        later handlers of the same update see the new one."""
+        if self._visitor is not None:
+            self._visitor = Visitor(self._visitor.key, preference)
+
+    async def translator(self, update: Update) -> Translator:
+        """The visitor's language, Swedish before a choice. Looked up in the services at each
+        call (a dict lookup), so a reply after /reload uses the new catalogs."""
+        who = await self.visitor(update)
+        lang = who.lang if who is not None else None
+        return self.services.translators[lang or "sv"]
+
 
 BotApplication = Application[
-    ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+    ExtBot[None], BotContext, UserData, dict[Any, Any], dict[Any, Any], Any
 ]

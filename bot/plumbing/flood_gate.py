@@ -22,7 +22,6 @@ from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.i18n import Translator
 from bot.plumbing.concurrency import Admission
 from bot.plumbing.context import BotContext
 from bot.plumbing.flood import Verdict
@@ -75,7 +74,8 @@ class FloodGate:
                 log.info(
                     "flood control: a user is ignored for %.0fs", self.services.flood.policy.penalty
                 )
-                t = await self._translator(update)
+                # The person's chosen language, as any handler reads it; Swedish before a choice.
+                t = await context.translator(update)
                 text = t._("You are sending messages very fast. Please wait a few seconds.")
                 if query is not None:
                     await query.answer(text)
@@ -86,15 +86,3 @@ class FloodGate:
         except TelegramError as exc:
             log.info("flood control: answer failed: %s", type(exc).__name__)
         raise ApplicationHandlerStop
-
-    async def _translator(self, update: Update) -> Translator:
-        """The person's chosen language, read like any handler would; Swedish before a choice."""
-        user = update.effective_user
-        services = self.services
-        if user is not None:
-            key = services.keys.key(user.id)
-            lang = (await services.db.get_preference(key, services.today())).lang
-            for known, translator in services.translators.items():
-                if known == lang:
-                    return translator
-        return services.translators["sv"]

@@ -2,6 +2,11 @@
 
 httpx logs every request URL at INFO, and the token is part of that URL, so httpx is held at
 WARNING. A filter also redacts anything shaped like a bot token as a second line of defence.
+
+Below INFO only the bot's own loggers (`bot.*`, and `devtools.*` for the development tools) may
+write: libraries log data at DEBUG (aiosqlite every statement with its values, python-telegram-bot
+whole updates and conversation keys). This is an allow-list, so a library added later cannot leak
+either (review F1).
 """
 
 from __future__ import annotations
@@ -37,6 +42,20 @@ class RedactTokens(logging.Filter):
         return True
 
 
+#: Loggers allowed below INFO: the bot's own code, which never logs message text or ids.
+DEBUG_ALLOWED = ("bot", "devtools")
+
+
+class LibraryDebugFilter(logging.Filter):
+    """Drop DEBUG records of any logger outside `DEBUG_ALLOWED`, whatever its level says."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.INFO:
+            return True
+        name = record.name
+        return any(name == own or name.startswith(own + ".") for own in DEBUG_ALLOWED)
+
+
 class LogfmtFormatter(logging.Formatter):
     """`ts=... level=... logger=... msg="..."`: one line per event, easy to grep and ship."""
 
@@ -52,13 +71,15 @@ def configure_logging(
 ) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(LogfmtFormatter())
+    handler.addFilter(LibraryDebugFilter())
     handler.addFilter(RedactTokens(token))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "apscheduler", "aiohttp.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    # At DEBUG python-telegram-bot logs conversation keys, which are chat and user ids: never
-    # let the library below INFO, whatever BOT_LOG_LEVEL says.
-    telegram_level = max(logging.getLevelName(level), logging.INFO)
-    logging.getLogger("telegram").setLevel(telegram_level)
+    # Libraries never below INFO (the handler's filter drops their DEBUG lines in any case; the
+    # levels also save formatting them). aiosqlite logs every statement with its values.
+    library_level = max(logging.getLevelName(level), logging.INFO)
+    for library in ("telegram", "aiosqlite", "tornado", "asyncio", "aiohttp", "hpack"):
+        logging.getLogger(library).setLevel(library_level)

@@ -115,7 +115,8 @@ class SnowballAnalyser(_CachedAnalyser):
 
 # Romani endings, longest first: abstract nouns (-ipe/-ipen/-imos: žutipe "help" ~ žutil "helps",
 # phuripe "old age" ~ phuro "old"), cases (-esa/-asa instrumental, -eske/-enge dative,
-# -estar/-endar ablative, -enca sociative, -ate locative), diminutive -orr-, plural and gender
+# -estar/-endar ablative, -enca sociative, -ate locative; -ske/-star after a consonant, common in
+# Finnish Kaale: kheereske, sossustar), diminutive -orr-, plural and gender
 # vowels, and the commonest verb endings (-av, -es, -el, -il, -as, -en, -ena, past -das/-dem/-de).
 _ROMANI_SUFFIXES: tuple[str, ...] = tuple(
     sorted(
@@ -123,6 +124,7 @@ _ROMANI_SUFFIXES: tuple[str, ...] = tuple(
             *("ipen", "ipe", "iben", "ibe", "imos", "imata", "il"),  # žutipe ~ žutil ~ žuto
             *("endar", "estar", "enge", "enca", "ensa", "ende", "eske", "esko", "eski"),
             *("esa", "ehe", "atar", "asa", "ake", "aki", "ako", "ate"),
+            *("enske", "ske", "star"),  # dative/ablative after a consonant: xabenske, sossustar
             *("ja", "jake", "jasa", "jatar", "ore", "ori", "oro", "ora"),
             *("das", "dem", "dam", "dan", "de", "ava", "ela", "ena"),
             *("av", "as", "el", "en", "es", "an", "ol", "o", "a", "e", "i", "u"),

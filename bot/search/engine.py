@@ -11,7 +11,11 @@ Kinds:
   up to two alternatives follow if they are reasonably close (`ALTERNATIVE_FRACTION`).
 - "choices": several topics are plausible: up to `limit` of them.
 - "greeting" / "thanks": the message was only small talk (word lists in content/synonyms.yaml).
-- "none": nothing matched well enough.
+- "none": nothing matched well enough, or the message's words were mostly not recognised at
+  all (`MIN_KNOWN`): the caller offers to send the question on to the editors.
+
+A confident "match" needs more than one weak word: two matched words, one strong word
+(`STRONG_WORD`) or a situation; otherwise the plausible topics are offered as "choices".
 """
 
 from __future__ import annotations
@@ -39,6 +43,14 @@ MIN_SCORE = 0.75
 #: below this share of the query's words matched, the best topic needs `STRONG_SCORE`
 MIN_COVERAGE = 0.34
 STRONG_SCORE = 4.0
+#: below this share of the query's words recognised, the message is "not understood"; a
+#: two-word message needs both (one known word of two is not enough: "i love pizza")
+MIN_KNOWN = 0.5
+#: a confident match on the strength of a single word needs that word to score this much;
+#: otherwise it needs two matched words or a situation (content/search/concepts.yaml)
+STRONG_WORD = 4.0
+#: choices are offered only when the best of them scores at least this much
+MIN_CHOICE_SCORE = 1.5
 
 __all__ = ["ScoredTopic", "SearchEngine", "SearchResult", "SmallTalk", "load_engine"]
 
@@ -114,7 +126,13 @@ class SearchEngine:
 
     @classmethod
     def from_content(cls, topics: Iterable[Topic], vocabulary: SearchVocabulary) -> SearchEngine:
-        index = SearchIndex.build(topics, vocabulary.groups, stopwords=vocabulary.stopwords)
+        index = SearchIndex.build(
+            topics,
+            vocabulary.groups,
+            stopwords=vocabulary.stopwords,
+            neutral=vocabulary.neutral,
+            situations=vocabulary.situations,
+        )
         return cls(index, SmallTalk.from_vocabulary(vocabulary))
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
@@ -142,14 +160,34 @@ def decide(ranking: Ranking, limit: int = 3) -> SearchResult:
     if not ranking.topics:
         return SearchResult("none")
     best = ranking.topics[0]
-    coverage = ranking.matched[0] / ranking.units if ranking.units else 0.0
-    if best.score < MIN_SCORE or (coverage < MIN_COVERAGE and best.score < STRONG_SCORE):
+    situation = bool(ranking.situations) and ranking.situations[0]
+    if not ranking.units and not situation:
+        return SearchResult("none")  # only neutral words ("mamma", "help")
+    known = ranking.units if ranking.known is None else ranking.known
+    if (
+        ranking.units
+        and not situation
+        and (known / ranking.units < MIN_KNOWN or (ranking.units == 2 and known < 2))
+    ):
         return SearchResult("none")
+    coverage = ranking.matched[0] / ranking.units if ranking.units else 1.0
+    if best.score < MIN_SCORE or (
+        coverage < MIN_COVERAGE and best.score < STRONG_SCORE and not situation
+    ):
+        return SearchResult("none")
+    if ranking.topical and not ranking.topical[0] and not situation:
+        return SearchResult("none")  # only words from its body text: not what it is about
+    best_word = ranking.best_word[0] if ranking.best_word else best.score
+    evidence = situation or ranking.matched[0] >= 2 or best_word >= STRONG_WORD
+    if situation and any(ranking.situations[1:3]):
+        evidence = False  # situations point to two topics: both are plausible
     second = ranking.topics[1].score if len(ranking.topics) > 1 else 0.0
-    if second * MATCH_RATIO <= best.score:
+    if evidence and second * MATCH_RATIO <= best.score:
         alternatives = tuple(
             t for t in ranking.topics[1:3] if t.score >= ALTERNATIVE_FRACTION * best.score
         )
         return SearchResult("match", (best, *alternatives)[: max(limit, 1)])
+    if best.score < MIN_CHOICE_SCORE:
+        return SearchResult("none")
     choices = tuple(t for t in ranking.topics if t.score >= CHOICE_FRACTION * best.score)
     return SearchResult("choices", choices[: max(limit, 1)])

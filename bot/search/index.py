@@ -21,6 +21,12 @@ Design:
   same way, and adjacent query words are joined (`försörjnings stöd`).
 - Typo tolerance: a query word that matches nothing is compared with the index's words by edit
   distance (rapidfuzz), with a maximum distance that grows with the word's length, cached.
+- Neutral words (content/search/concepts.yaml: family words, "help") are understood but point to
+  no topic on their own: they score little and do not count as the query's words.
+- Situations (concepts.yaml): a question with a word from every slot of a situation ("pappa" +
+  "slår") adds `SITUATION_SCORE` to the situation's topic, and its words count as matched there.
+- The ranking says how many of the query's words were recognised at all (not only by a guess at
+  a typo in a short word), so that the engine can decline to answer a message it did not read.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from bot.content.model import Topic
 from bot.search import normalise
 from bot.search.analyse import Analyser, default_analysers, split_compound
 from bot.search.normalise import ascii_fold, romani_normalise, script_languages, tokenize
+from bot.search.vocabulary import Situation
 
 #: field -> (weight, length normalisation b)
 FIELDS: Mapping[str, tuple[float, float]] = {
@@ -62,12 +69,31 @@ _MIN_QUERY_PART = 4
 #: words shorter than this must share their first letter with a typo correction
 _FUZZY_SAME_FIRST_BELOW = 8
 _CACHE_LIMIT = 50_000
+#: Romani case endings that varieties put on Swedish/Finnish loanwords, and the weight of the
+#: loanword read without its ending
+_ROMANI_CASE_ENDINGS = ("eske", "ske", "star", "sa")
+_MIN_LOAN_BASE = 4
+LOAN_BASE_WEIGHT = 0.9
+#: weight of a neutral word (family words, "help") relative to a content word
+NEUTRAL_WEIGHT = 0.25
+#: a word whose best match scores less than this (a common word somewhere in a body text, a
+#: chance stem of a foreign word) does not count as recognised
+WEAK_WORD_SCORE = 1.0
+#: score a situation adds to its topic
+SITUATION_SCORE = 6.0
+#: typo corrections of words shorter than this (or more than one edit away) do not count as
+#: recognising the word
+_FUZZY_KNOWN_FROM = 7
 #: a question never needs more; a pasted letter must not cost more than a question
 MAX_QUERY_WORDS = 30
 #: longer "words" are pasted links or codes, not words
 MAX_WORD = 40
 
 Pattern = tuple[frozenset[str], ...]
+#: a query word analysed: terms per analyser, alternatives with weights, how it was recognised
+#: ("known", "part" of a compound, "fuzzy" for a typo correction of a long word, "guess" for one
+#: of a short word, "unknown"), and whether it is a neutral word
+Analysed = tuple["LangTerms", dict[str, float], str, bool]
 #: (lang, first term of a member) -> [(terms of each word of the member, concept)]
 Patterns = dict[tuple[str, str], list[tuple[Pattern, str]]]
 #: lang -> term -> weight: how one query word is understood by each analyser
@@ -99,6 +125,16 @@ class Ranking:
     topics: tuple[ScoredTopic, ...]
     matched: tuple[int, ...]
     units: int
+    #: how many of the `units` words were recognised (None: all of them)
+    known: int | None = None
+    #: per topic: whether a full situation pointed to it (a weighted word -> topic mapping
+    #: adds to the score but is not evidence enough on its own)
+    situations: tuple[bool, ...] = ()
+    #: per topic: the score of its best-matching single word
+    best_word: tuple[float, ...] = ()
+    #: per topic: whether a query word matched its title, keywords, headings or summary, or a
+    #: synonym group or situation (not only a word somewhere in its body text)
+    topical: tuple[bool, ...] = ()
 
 
 _EMPTY = Ranking((), (), 0)
@@ -161,6 +197,12 @@ class SearchIndex:
         surfaces: dict[int, list[str]],
         known_words: frozenset[str],
         patterns: Patterns,
+        neutral: Sequence[str] = (),
+        neutral_terms: frozenset[tuple[str, str]] = frozenset(),
+        situations: Sequence[Situation] = (),
+        situation_keys: dict[str, list[tuple[int, int]]] | None = None,
+        situation_docs: tuple[int, ...] = (),
+        topical: dict[str, frozenset[int]] | None = None,
     ) -> None:
         self.topics = topics
         self.synonyms = synonyms
@@ -172,8 +214,22 @@ class SearchIndex:
         self._surfaces = surfaces
         self._known_words = known_words
         self._patterns = patterns
+        self.neutral = tuple(neutral)
+        self.situations = tuple(situations)
+        self._neutral_terms = neutral_terms
+        self._situation_keys = situation_keys or {}
+        self._situation_docs = situation_docs
+        self._topical = topical
+        #: every term of every synonym member, also the second word of a phrase ("builder")
+        self._pattern_terms = frozenset(
+            term
+            for entries in patterns.values()
+            for pattern, _ in entries
+            for terms in pattern
+            for term in terms
+        )
         self._fuzzy_cache: dict[str, LangTerms] = {}
-        self._word_cache: dict[str, tuple[LangTerms, dict[str, float]]] = {}
+        self._word_cache: dict[str, Analysed] = {}
 
     # ------------------------------------------------------------------ building
 
@@ -185,6 +241,8 @@ class SearchIndex:
         *,
         stopwords: Sequence[str] = (),
         analysers: Mapping[str, Analyser] | None = None,
+        neutral: Sequence[str] = (),
+        situations: Sequence[Situation] = (),
     ) -> SearchIndex:
         """Index `topics` (any languages; topics with the same id form one document)."""
         topics = tuple(topics)
@@ -275,6 +333,46 @@ class SearchIndex:
             tfs.append(doc_tf)
             lengths.append(doc_len)
 
+        # Neutral words and situations: the terms (and one-word synonym concepts) of their words.
+        def keys_of(word: str) -> set[tuple[str, str]]:
+            keys: set[tuple[str, str]] = set()
+            for lang, analyser in analysers.items():
+                for term in analyser.terms(word):
+                    keys.add((lang, term))
+                    for pattern, concept in patterns.get((lang, term), ()):
+                        if len(pattern) == 1:
+                            keys.add(("", concept))
+            return keys
+
+        group_of = {
+            romani_normalise(ascii_fold(member)): f"~{g}"
+            for g, group in enumerate(groups)
+            for member in group
+        }
+
+        def entry_keys(entry: str) -> set[tuple[str, str]]:
+            """A word's terms; "@member": the concept of the group that holds the member."""
+            if entry.startswith("@"):
+                concept = group_of.get(romani_normalise(ascii_fold(entry[1:].strip())))
+                return {("", concept)} if concept else set()
+            # stop words too: they may fill a situation's slot
+            return {key for w in tokenize(entry) if _useful(w) for key in keys_of(w) if key[0]}
+
+        neutral_terms = frozenset(key for entry in neutral for key in entry_keys(entry))
+        situation_keys: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        situation_docs: list[int] = []
+        kept: list[Situation] = []
+        for situation in situations:
+            if situation.topic not in position:
+                continue  # a topic this content does not have
+            number = len(kept)
+            kept.append(situation)
+            situation_docs.append(position[situation.topic])
+            for slot_number, slot in enumerate(situation.slots):
+                keys = {term for member in slot for _, term in entry_keys(member)}
+                for term in keys:
+                    situation_keys[term].append((number, slot_number))
+
         surfaces_by_length: dict[int, list[str]] = defaultdict(list)
         for surface in sorted(surfaces_all):
             if len(surface) >= 4 and not surface.isdigit():
@@ -286,9 +384,15 @@ class SearchIndex:
             analysers=analysers,
             topic_ids=tuple(topic_ids),
             postings=_bm25f(tfs, lengths),
+            topical=_topical_terms(tfs),
             surfaces=dict(surfaces_by_length),
             known_words=frozenset(surfaces_all),
             patterns=dict(patterns),
+            neutral=tuple(neutral),
+            neutral_terms=neutral_terms,
+            situations=tuple(kept),
+            situation_keys=dict(situation_keys),
+            situation_docs=tuple(situation_docs),
         )
 
     def replicated(self, copies: int) -> SearchIndex:
@@ -299,7 +403,12 @@ class SearchIndex:
             for topic in self.topics
         ]
         return SearchIndex.build(
-            topics, self.synonyms, stopwords=self.stopwords, analysers=self._analysers
+            topics,
+            self.synonyms,
+            stopwords=self.stopwords,
+            analysers=self._analysers,
+            neutral=self.neutral,
+            situations=self.situations,
         )
 
     def clear_caches(self) -> None:
@@ -321,14 +430,19 @@ class SearchIndex:
         meaningful = [
             w for w in words if _useful(w) and len(w) <= MAX_WORD and not self.is_stopword(w)
         ]
-        units = self._units(meaningful[:MAX_QUERY_WORDS])
+        analysed = [self._word(w) for w in meaningful[:MAX_QUERY_WORDS]]
+        units = self._units(meaningful[:MAX_QUERY_WORDS], analysed)
         if not units:
             return _EMPTY
-        content_units = sum(1 for _, extra in units if not extra)
+        content = [i for i, (_, _, _, neutral) in enumerate(analysed) if not neutral]
+        # content words that match some topic more than weakly (or are words of the texts)
+        read: set[int] = set()
+        topical_docs: set[int] = set()
         totals: dict[int, float] = defaultdict(float)
-        matched: dict[int, int] = defaultdict(int)
+        matched: dict[int, set[int]] = defaultdict(set)
+        best_word: dict[int, float] = defaultdict(float)
         postings = self._postings
-        for unit, extra in units:
+        for position, (unit, kind) in enumerate(units):
             best: dict[int, float] = {}
             for term, weight in unit.items():
                 posting = postings.get(term)
@@ -340,75 +454,181 @@ class SearchIndex:
                         best[doc] = value
             for doc, value in best.items():
                 totals[doc] += value
-                if not extra:
-                    matched[doc] += 1
+                if kind == _CONTENT:
+                    matched[doc].add(position)
+                    if value > best_word[doc]:
+                        best_word[doc] = value
+                    if value >= WEAK_WORD_SCORE:
+                        read.add(position)
+            if kind == _CONTENT and self._topical is not None:
+                for term in unit:
+                    topical_docs.update(self._topical.get(term, ()))
+        # stop words may fill a situation's slot ("ta" in "soc vill ta mina barn")
+        stopped = [
+            _flatten(self._terms_of(w))
+            for w in words[: MAX_QUERY_WORDS * 2]
+            if _useful(w) and len(w) <= MAX_WORD and self.is_stopword(w)
+        ]
+        situated = self._situations(analysed, stopped)
+        for doc, (weight, filled) in situated.items():
+            totals[doc] += SITUATION_SCORE * weight
+            mine = {i for i in filled if i < len(analysed)}
+            matched[doc].update(i for i in mine if not analysed[i][3])
+            read.update(mine)
+            topical_docs.add(doc)
+        known = sum(
+            1
+            for i in content
+            if analysed[i][2] in _RECOGNISED
+            and (i in read or ascii_fold(meaningful[i]) in self._known_words)
+        )
         order = sorted(totals, key=lambda d: (-totals[d], d))
         if limit is not None:
             order = order[:limit]
         return Ranking(
             topics=tuple(ScoredTopic(self.topic_ids[d], round(totals[d], 4)) for d in order),
-            matched=tuple(matched[d] for d in order),
-            units=content_units,
+            matched=tuple(len(matched[d]) for d in order),
+            units=len(content),
+            known=known,
+            situations=tuple(d in situated and situated[d][0] >= 1.0 for d in order),
+            best_word=tuple(round(best_word[d], 4) for d in order),
+            topical=tuple(self._topical is None or d in topical_docs for d in order),
         )
 
-    def _units(self, words: list[str]) -> list[tuple[dict[str, float], bool]]:
-        """(alternative terms, is_extra) per word, plus extra units for joined word pairs."""
-        analysed = [self._word(w) for w in words]
-        units = [dict(alternatives) for _, alternatives in analysed]
-        # Synonym phrases ("ekonomiskt bistånd") across consecutive words.
-        for start, (by_lang, _) in enumerate(analysed):
+    def _situations(
+        self, analysed: list[Analysed], stopped: Sequence[dict[str, float]] = ()
+    ) -> dict[int, tuple[float, set[int]]]:
+        """doc -> (the largest weight of its situations found, the query words that fill them);
+        `stopped` are the terms of the query's stop words, which fill slots but are not query
+        words (their positions start after the analysed words')."""
+        if not self._situation_keys:
+            return {}
+        filled: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+        candidates = [
+            (i, alternatives)
+            for i, (_, alternatives, quality, _) in enumerate(analysed)
+            if quality in _RECOGNISED
+        ]
+        candidates.extend((len(analysed) + j, terms) for j, terms in enumerate(stopped))
+        for i, alternatives in candidates:
+            for term, weight in alternatives.items():
+                if weight < _SITUATION_MIN_WEIGHT:
+                    continue
+                for number, slot in self._situation_keys.get(term, ()):
+                    filled[number][slot].add(i)
+        found: dict[int, tuple[float, set[int]]] = {}
+        for number, slots in filled.items():
+            situation = self.situations[number]
+            if len(slots) < len(situation.slots):
+                continue
+            words = _distinct_fill([slots[j] for j in range(len(situation.slots))])
+            if words is not None:
+                doc = self._situation_docs[number]
+                weight, filled_words = found.get(doc, (0.0, set()))
+                found[doc] = (max(weight, situation.weight), filled_words | words)
+        return found
+
+    def _units(
+        self, words: list[str], analysed: list[Analysed]
+    ) -> list[tuple[dict[str, float], int]]:
+        """(alternative terms, kind) per word (content, neutral: weighed down), plus extra units
+        for joined word pairs."""
+        units = [
+            {t: w * _FACTOR[neutral, quality] for t, w in alternatives.items()}
+            for _, alternatives, quality, neutral in analysed
+        ]
+        # Synonym phrases ("ekonomiskt bistånd") across consecutive words; a guess at a typo in
+        # a short word is too loose to complete a phrase ("came home" is not "home care").
+        for start, (by_lang, _, quality, _) in enumerate(analysed):
+            if quality not in _RECOGNISED:
+                continue
             for lang, terms in by_lang.items():
                 for term, weight in terms.items():
                     for pattern, concept in self._patterns.get((lang, term), ()):
                         if len(pattern) < 2 or start + len(pattern) > len(words):
                             continue
                         if all(
-                            pattern[j] & analysed[start + j][0].get(lang, {}).keys()
+                            analysed[start + j][2] in _RECOGNISED
+                            and pattern[j] & analysed[start + j][0].get(lang, {}).keys()
                             for j in range(1, len(pattern))
                         ):
                             value = weight * CONCEPT_WEIGHT
                             for j in range(start, start + len(pattern)):
                                 if units[j].get(concept, 0.0) < value:
                                     units[j][concept] = value
-        result = [(unit, False) for unit in units]
+        result = [
+            (unit, _NEUTRAL if neutral else _CONTENT)
+            for unit, (_, _, _, neutral) in zip(units, analysed, strict=True)
+        ]
         # Words written apart that the index knows as one ("försörjnings stöd").
         for first, second in itertools.pairwise(words):
             joined = first + second
             if len(joined) >= _MIN_COMPOUND and ascii_fold(joined) in self._known_words:
-                result.append((_flatten(self._terms_of(joined)), True))
+                result.append((_flatten(self._terms_of(joined)), _EXTRA))
         return result
 
     def _terms_of(self, word: str, weight: float = 1.0) -> LangTerms:
-        """How each analyser that the word's letters allow understands it."""
+        """How each analyser that the word's letters allow understands it. A Swedish or Finnish
+        word with a Romani case ending (`vuokraske`, `doktoriske`, `kommunasa`: Finnish Kaale
+        and other varieties inflect loanwords) is also read without the ending."""
         nordic, romani = script_languages(word)
-        return {
+        result = {
             lang: dict.fromkeys(analyser.terms(word), weight)
             for lang, analyser in self._analysers.items()
             if (romani if lang == "rom" else nordic)
         }
+        if nordic and romani:
+            for ending in _ROMANI_CASE_ENDINGS:
+                if word.endswith(ending) and len(word) - len(ending) >= _MIN_LOAN_BASE:
+                    base = word[: -len(ending)]
+                    for lang in ("sv", "fi"):
+                        analyser = self._analysers.get(lang)
+                        if analyser is None:
+                            continue
+                        mine = result.setdefault(lang, {})
+                        for term in analyser.terms(base):
+                            mine.setdefault(term, weight * LOAN_BASE_WEIGHT)
+                    break
+        return result
 
     def _known(self, by_lang: LangTerms) -> bool:
         return any(
-            term in self._postings or (lang, term) in self._patterns
+            term in self._postings
+            or (lang, term) in self._patterns
+            or term in self._situation_keys
+            or term in self._pattern_terms
+            or (lang, term) in self._neutral_terms
             for lang, terms in by_lang.items()
             for term in terms
         )
 
-    def _word(self, word: str) -> tuple[LangTerms, dict[str, float]]:
-        """(terms per analyser, alternatives incl. one-word synonym concepts), cached."""
+    def _word(self, word: str) -> Analysed:
+        """(terms per analyser, alternatives incl. one-word synonym concepts, how the word was
+        recognised, whether it is neutral), cached."""
         cached = self._word_cache.get(word)
         if cached is not None:
             return cached
         by_lang = self._terms_of(word)
+        quality = "known"
+        neutral = any(
+            (lang, term) in self._neutral_terms for lang, terms in by_lang.items() for term in terms
+        )
         if not self._known(by_lang):
-            parts = split_compound(
-                ascii_fold(word), self._known_words.__contains__, min_part=_MIN_QUERY_PART
-            )
+            folded = ascii_fold(word)
+            parts = split_compound(folded, self._known_words.__contains__, min_part=_MIN_QUERY_PART)
             extra = (
                 [self._terms_of(part, QUERY_PART_WEIGHT) for part in parts]
                 if parts
-                else [self._fuzzy(ascii_fold(word))]
+                else [self._fuzzy(folded)]
             )
+            if parts:
+                quality = "part"
+            elif not extra[0]:
+                quality = "unknown"
+            else:
+                nearest = max(w for terms in extra[0].values() for w in terms.values())
+                close = nearest >= FUZZY_WEIGHTS[1] and len(folded) >= _FUZZY_KNOWN_FROM
+                quality = "fuzzy" if close else "guess"
             for more in extra:
                 for lang, terms in more.items():
                     mine = by_lang.setdefault(lang, {})
@@ -422,9 +642,15 @@ class SearchIndex:
                     value = weight * CONCEPT_WEIGHT
                     if len(pattern) == 1 and value > alternatives.get(concept, 0.0):
                         alternatives[concept] = value
+        if not neutral and quality in _RECOGNISED:
+            neutral = any(
+                ("", concept) in self._neutral_terms
+                for concept in alternatives
+                if concept[0] == "~"
+            )
         if len(self._word_cache) >= _CACHE_LIMIT:
             self._word_cache.clear()
-        result = (by_lang, alternatives)
+        result: Analysed = (by_lang, alternatives, quality, neutral)
         self._word_cache[word] = result
         return result
 
@@ -458,6 +684,40 @@ class SearchIndex:
             self._fuzzy_cache.clear()
         self._fuzzy_cache[word] = found
         return found
+
+
+_CONTENT, _NEUTRAL, _EXTRA = 0, 1, 2
+#: weight of a word's terms by (neutral, how it was recognised): a guess at a typo in a short
+#: word counts less than a word that was read
+GUESS_WEIGHT = 0.6
+_FACTOR: dict[tuple[bool, str], float] = {
+    (neutral, quality): (NEUTRAL_WEIGHT if neutral else 1.0)
+    * (GUESS_WEIGHT if quality == "guess" else 1.0)
+    for neutral in (False, True)
+    for quality in ("known", "part", "fuzzy", "guess", "unknown")
+}
+#: how a word must have been recognised to count as read (and to fill a situation's slot)
+_RECOGNISED = frozenset({"known", "part", "fuzzy"})
+#: an alternative term this weak (a distant typo correction) does not fill a situation's slot
+_SITUATION_MIN_WEIGHT = 0.65
+
+
+def _distinct_fill(slots: list[set[int]]) -> set[int] | None:
+    """Words filling every slot, a different word for each slot (None if impossible)."""
+    used: set[int] = set()
+
+    def fill(j: int) -> bool:
+        if j == len(slots):
+            return True
+        for word in sorted(slots[j]):
+            if word not in used:
+                used.add(word)
+                if fill(j + 1):
+                    return True
+                used.discard(word)
+        return False
+
+    return used if fill(0) else None
 
 
 def _flatten(by_lang: LangTerms) -> dict[str, float]:
@@ -510,6 +770,21 @@ def _find_concepts(
                     seen.add(concept)
                     found.append((concept, start))
     return found
+
+
+_TOPICAL_FIELDS = ("title", "keywords", "headings", "summary")
+
+
+def _topical_terms(tfs: list[dict[str, dict[str, float]]]) -> dict[str, frozenset[int]]:
+    """term -> the documents where it is a topic word: in a field other than the body, or a
+    synonym concept anywhere."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for d, doc_tf in enumerate(tfs):
+        for field, tf in doc_tf.items():
+            for term in tf:
+                if field in _TOPICAL_FIELDS or term.startswith("~"):
+                    found[term].add(d)
+    return {term: frozenset(docs) for term, docs in found.items()}
 
 
 def _bm25f(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,10 +104,11 @@ class Database:
         self._write_lock = asyncio.Lock()
         self._preferences: dict[str, tuple[Preference, str]] = {}
         self._pending_views: Counter[tuple[str, str, str]] = Counter()
+        self.closed = False
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        _private_files(path)
         connection = await aiosqlite.connect(path, isolation_level=None)
         database = cls(connection, path)
         await database._configure()
@@ -119,8 +121,31 @@ class Database:
         await self._db.execute("PRAGMA synchronous=FULL")
         await self._db.execute("PRAGMA foreign_keys=ON")
         await self._db.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten with zeros, whatever SQLite's build default (review F6).
+        await self._db.execute("PRAGMA secure_delete=ON")
+        async with self._db.execute("PRAGMA secure_delete") as cursor:
+            row = await cursor.fetchone()
+        if not row or int(row[0]) != 1:
+            raise RuntimeError("this SQLite cannot turn secure_delete on")
+        # A checkpointed WAL is cut back to this size rather than left full of old page images.
+        await self._db.execute("PRAGMA journal_size_limit=0")
+
+    async def checkpoint(self) -> None:
+        """Copy the WAL into the database file and truncate it to zero bytes.
+
+        Called after every deletion (purges, /forget) so that deleted text does not linger in
+        the WAL or in the main file's old pages, and after every feedback or question, so that
+        the WAL never holds a submission next to the preference row written just before it
+        (review F6, F7). The write lock keeps other writers out meanwhile.
+        """
+        async with self._write_lock:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def close(self) -> None:
+        """Flush counters and close; closing twice is harmless (start-up failures, F9)."""
+        if self.closed:
+            return
+        self.closed = True
         await self.flush_counters()
         await self._db.close()
 
@@ -204,6 +229,7 @@ class Database:
                 "DELETE FROM preferences WHERE user_key = ?", (user_key,)
             )
             deleted = cursor.rowcount > 0
+        await self.checkpoint()
         return deleted
 
     async def expire_preferences(self, today: dt.date, ttl_days: int) -> int:
@@ -213,7 +239,10 @@ class Database:
             cursor = await self._db.execute(
                 "DELETE FROM preferences WHERE last_seen < ?", (cutoff,)
             )
-            return cursor.rowcount
+            expired = cursor.rowcount
+        if expired:
+            await self.checkpoint()
+        return expired
 
     # --- anonymous counters ----------------------------------------------------------------------
 
@@ -276,6 +305,21 @@ class _Transaction:
                 await self._database.connection.execute("ROLLBACK")
         finally:
             self._database._write_lock.release()
+
+
+def _private_files(path: Path) -> None:
+    """The data directory 0700 and the database files 0600, whatever the umask (review F14).
+
+    SQLite creates the -wal and -shm files with the main file's permissions, so creating the main
+    file owner-only first is enough for all three.
+    """
+    from bot.privacy.keys import make_private_dir
+
+    make_private_dir(path.parent)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists() and file.stat().st_mode & 0o077:
+            os.chmod(file, 0o600)
 
 
 def _statements(script: str) -> list[str]:

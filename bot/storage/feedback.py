@@ -18,6 +18,7 @@ import uuid
 
 from bot.content.model import LANGUAGES
 from bot.feedback.survey import Draft, clean_comment, validate
+from bot.privacy.scrubber import MARKER
 from bot.storage.database import Database, iso_week
 
 #: Longest unanswered question kept (after scrubbing); longer ones are cut.
@@ -40,13 +41,14 @@ async def save_feedback(
     today: dt.date,
     *,
     municipalities: frozenset[str] | None = None,
+    marker: str = MARKER,
 ) -> str:
     """Store one submission; return its random id once the commit is durable.
 
     The comment is scrubbed again here, so nothing unscrubbed can be stored by any caller.
     `municipalities` restricts the municipality answer (default: any id is accepted).
     """
-    comment = clean_comment(draft.comment) if draft.comment else None
+    comment = clean_comment(draft.comment, marker) if draft.comment else None
     draft = Draft(
         service=draft.service,
         rating=draft.rating,
@@ -86,6 +88,7 @@ async def save_feedback(
             except sqlite3.IntegrityError:  # a rowid collision: about 1 in 2**62 per row
                 if attempt == _ROWID_ATTEMPTS - 1:
                     raise
+    await db.checkpoint()  # the WAL must not keep this row next to the sender's preference (F7)
     return feedback_id
 
 
@@ -125,17 +128,22 @@ async def purge_old_comments(db: Database, today: dt.date, months: int) -> int:
             "DELETE FROM unanswered_questions WHERE week <= ?", (cutoff,)
         )
         removed = comments.rowcount + questions.rowcount
+    if removed:
+        await db.checkpoint()  # deleted text out of the WAL and, zeroed, out of the file (F6)
     return removed
 
 
-async def save_unanswered(db: Database, question: str, lang: str, today: dt.date) -> str | None:
+async def save_unanswered(
+    db: Database, question: str, lang: str, today: dt.date, *, marker: str = MARKER
+) -> str | None:
     """Keep a question the bot could not answer, scrubbed, under a random id and the ISO week.
 
-    Returns the id, or None when nothing is left after scrubbing.
+    Returns the id, or None when nothing is left after scrubbing. ``marker`` replaces what is
+    removed, in the asker's language.
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
-    text = clean_comment(question)
+    text = clean_comment(question, marker)
     if text is None:
         return None
     text = text[:MAX_QUESTION_CHARS]
@@ -152,6 +160,7 @@ async def save_unanswered(db: Database, question: str, lang: str, today: dt.date
             except sqlite3.IntegrityError:
                 if attempt == _ROWID_ATTEMPTS - 1:
                     raise
+    await db.checkpoint()
     return question_id
 
 

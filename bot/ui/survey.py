@@ -30,7 +30,6 @@ from bot.feedback.survey import (
     questions,
 )
 from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.privacy.scrubber import MARKER
 from bot.ui import callbacks as cb
 from bot.ui.render import bold, escape
 from bot.ui.screens import Button, Keyboard, Screen, button
@@ -172,6 +171,11 @@ def _label(t: Translator, options: Sequence[Option], code: str | None) -> str:
     return next((t._(label) for c, label in options if c == code), code)
 
 
+def removed_marker(t: Translator) -> str:
+    """What replaces removed personal data, in the resident's language ("[borttaget]")."""
+    return t._("[removed]")
+
+
 def confirm_screen(
     t: Translator,
     draft: Draft,
@@ -210,12 +214,13 @@ def confirm_screen(
     lines += [f"{bold(name)}: {escape(value)}" for name, value in rows]
     lines.append(bold(t._("Your words")) + ":")
     lines.append(escape(draft.comment) if draft.comment else escape(skipped))
-    if draft.comment and MARKER in draft.comment:
+    marker = removed_marker(t)
+    if draft.comment and marker in draft.comment:
         lines += [
             "",
             escape(
                 t._("Things that looked like personal data were replaced by %(marker)s.")
-                % {"marker": MARKER}
+                % {"marker": marker}
             ),
         ]
     lines += [

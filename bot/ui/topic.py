@@ -241,21 +241,25 @@ def _place_lines(t: Translator, place: Place, lang: Lang) -> str:
 
 
 def _sources_block(t: Translator, topic: Topic) -> str:
-    """Official sources as links, each with what was verified and when; no date where none is known.
+    """Official sources as links, with what was verified and when; no date where none is known.
 
-    A date shared by every source is shown once, in the heading.
+    Sources verified on an unknown day come first, without a date. Then each verification note
+    ("läst i sparad kopia 3 december 2026") is written once, above the sources it applies to.
     """
     notes = [_verified_note(t, source.verified) for source in topic.sources]
-    shared = notes[0] if notes and notes[0] and len(set(notes)) == 1 else None
-    heading = bold(t._("Sources"))
-    if shared:
-        heading += f" ({escape(shared)})"
-    lines = [heading]
-    for source, note in zip(topic.sources, notes, strict=True):
-        line = "• " + link(source.title, source.url)
-        if note and not shared:
-            line += f" ({escape(note)})"
-        lines.append(line)
+    lines = [bold(t._("Sources"))]
+    lines.extend(
+        "• " + link(source.title, source.url)
+        for source, note in zip(topic.sources, notes, strict=True)
+        if note is None
+    )
+    for group in dict.fromkeys(note for note in notes if note is not None):
+        lines.append(escape(group) + ":")
+        lines.extend(
+            "• " + link(source.title, source.url)
+            for source, note in zip(topic.sources, notes, strict=True)
+            if note == group
+        )
     return "\n".join(lines)
 
 

@@ -205,7 +205,8 @@ def test_comment_is_scrubbed_on_the_way_in() -> None:
     draft = Draft().with_comment(f"Jag heter Ali, pnr {PERSONNUMMER}, ring {PHONE}.")
     assert draft.comment is not None
     assert "9876" not in draft.comment and "45 67" not in draft.comment
-    assert draft.comment.count(MARKER) == 2
+    assert "Ali" not in draft.comment  # names go too (issue 10)
+    assert draft.comment.count(MARKER) == 3
     assert Draft().with_comment(" \n\t ").comment is None
     assert Draft().with_comment("a\x00b\x1bc").comment == "a b c"
 
@@ -243,8 +244,10 @@ def test_confirmation_shows_exactly_what_is_stored(
     translators: dict[Lang, Translator], lang: Lang
 ) -> None:
     t = translators[lang]
+    marker = survey_ui.removed_marker(t)  # in the resident's language (issue 10)
+    assert (marker == MARKER) == (lang == "sv")
     draft = Draft("health", 4, "no", None, "31-50", "malmo").with_comment(
-        f"<b>Väntade</b> länge & ring mig {PHONE}"
+        f"<b>Väntade</b> länge & ring mig {PHONE}", marker
     )
     screen = survey_ui.confirm_screen(
         t, draft, lang=lang, today=DAY, municipality_names=dict(MUNICIPALITIES)
@@ -254,11 +257,11 @@ def test_confirmation_shows_exactly_what_is_stored(
     assert t._("31–50 years") in plain and "Malmö" in plain
     assert "47" in plain and "2026" in plain  # the week, never the day
     assert "19" not in plain.split(t._("Your words"))[0]  # DAY is the 19th: not shown
-    assert f"<b>Väntade</b> länge & ring mig {MARKER}" in plain  # shown as typed, escaped
+    assert f"<b>Väntade</b> länge & ring mig {marker}" in plain  # shown as typed, escaped
     assert "45 67" not in plain
     assert (
         t._("Things that looked like personal data were replaced by %(marker)s.")
-        % {"marker": MARKER}
+        % {"marker": marker}
         in plain
     )
     assert [survey_ui.parse(b.data, MUNICIPALITY_IDS) for b in screen.keyboard[0]] == [

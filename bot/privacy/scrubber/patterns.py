@@ -1,89 +1,23 @@
-"""Find and remove personal data in free text before it is stored.
+"""Pattern detectors: personnummer, phone numbers, e-mail, URLs, handles and street addresses.
 
-Residents type feedback and search questions in Swedish, Finnish and Romani chib. Before any of
-that text is written anywhere, `scrub` replaces every personal identifier it finds by `MARKER`.
-The code is plain Python (no Telegram), deterministic, and every regular expression is compiled
-at import time and written so that it cannot backtrack catastrophically: each repetition is
-either bounded or separated by a mandatory delimiter, and most patterns may only start at the
-beginning of a word or number (negative look-behind), so a scan is linear in the text length.
-Addresses and e-mail addresses are found from their anchor (the house number, the "@") with a
-little Python around the regular expressions. A short message takes some tens of microseconds.
-
-What is found (`Finding.kind`):
-
-``personnummer``
-    Swedish personnummer and samordningsnummer (day + 60) written YYMMDD-NNNC, YYMMDD+NNNC,
-    YYYYMMDD-NNNC, with a space or nothing instead of the dash, 10 or 12 digits; the date must be
-    plausible. Finnish henkilötunnus (DDMMYY-NNNC, DDMMYYANNNC) is reported with the same kind;
-    with "-" or "+" it needs a correct check character (otherwise it looks like any Swedish
-    6+4 number), with a century letter (A-F, U-Y) a plausible date is enough.
-``phone``
-    Swedish numbers in national form (07x mobiles, 08-, 031-, 0771-, 020- ..., 8 to 10 digits,
-    spaces, dashes, dots, slashes and "(08)" allowed), mobiles without the leading 0 in the usual
-    grouping ("70 123 45 67"), international numbers (+46 70 ..., 0046 ..., +358 40 ...,
-    +46 (0)70 ...), and any other run of 10 or more consecutive digits (an account, invoice or
-    customer number is as identifying as a phone number).
-``email``
-    Ordinary addresses, also without a top-level domain ("namn@gmail"), and obfuscated ones:
-    "namn at gmail dot com", "namn(at)gmail.com", "namn snabel-a telia punkt se".
-``url``
-    http(s):// and www. addresses, and bare domains with a known top-level domain
-    ("facebook.com/namn", "1177.se"). A URL can name a person (a profile link), so all URLs go.
-``address``
-    A street name followed by a house number: Swedish compounds ending in -gatan, -vägen,
-    -gränd, -torget, -allén, -stigen, -plan, -backen, -leden ... ("Storgatan 12",
-    "Första Långgatan 5B", "Rinkeby allé 4", "Drottningg. 3", "Rinkebyvägen 4 lgh 1102"),
-    "Vårbyvägen nr 5", Finnish ones ending in -katu, -tie, -kuja ... also inflected
-    ("Mannerheimintie 5 A 12", "Itäkadulla 5"), and apartment numbers on their own
-    ("lgh 1102", "lägenhet 1102"). Numbers followed by a unit are not house numbers
-    ("motorvägen 3 km", "Storgatan 5 år").
-
-Decisions (the corpus in tests/privacy/scrubber_corpus.txt is labelled the same way):
-
-* A personnummer-shaped number with a plausible date but a wrong check digit is still scrubbed
-  as ``personnummer``: it is most likely a mistyped id. Privacy beats precision for long digit
-  runs. A 10-digit string that is both a valid personnummer (Luhn) and shaped like a Swedish
-  phone number (0701234567) is reported as ``personnummer``; with a wrong check digit it is a
-  ``phone``. Either way it is removed.
-* Short public service numbers are kept: 112, 114 14, 1177, 116 111, 116 006, 90101 ... They
-  are not personal data and do not have the shape of a subscriber number. Public numbers that do
-  look like any other number (020-50 50 50, 0771-524 524, 08-508 000 00) are scrubbed: we cannot
-  tell a public number from a private one by its shape, and losing it costs little because the
-  resident usually names the organisation as well.
-* Postcodes ("114 14", "163 71 Spånga") are kept: a postcode area covers hundreds of households
-  and is useful for municipal statistics. A street with a house number is scrubbed; the street
-  name on its own ("på Kungsgatan") is kept.
-* Not personal data and never scrubbed: dates (2024-05-01, 01-05-2024, 8 april), times (08:30),
-  opening hours (0800-1700, 08.30-17.00), years, ages, counts ("3 barn"), amounts
-  ("12 000 kr"), law references ("6 §", "SFS 2009:724"), case numbers ("dnr 400-2018:10682"),
-  organisation numbers whose "month" is above 12 (556123-4567).
-* Names of people, Telegram @usernames and bank account numbers written with separators are not
-  detected (out of scope for a pattern-based scrubber).
-* `scrub` repeats until nothing more is found: removing a span can change its neighbours'
-  context ("0000000000+1000000" becomes "[borttaget]+1000000", and "+1000000" is a number).
+Every regular expression is compiled at import time and written so that it cannot backtrack
+catastrophically: each repetition is either bounded or separated by a mandatory delimiter, and
+most patterns may only start at the beginning of a word or number (negative look-behind), so a
+scan is linear in the text length. Addresses and e-mail addresses are found from their anchor
+(the house number, the "@") with a little Python around the regular expressions. The text has
+already been normalised (`normalize`): digits are ASCII, no format characters are left.
+What each kind covers, and the decisions behind it, is described in the package docstring.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
 from typing import Final
 
-__all__ = ["KINDS", "MARKER", "Finding", "find_personal_data", "luhn_valid", "scrub"]
+__all__ = ["RANK_NAME", "Candidate", "find_pattern_candidates", "luhn_valid"]
 
-MARKER: Final = "[borttaget]"
-
-KINDS: Final = ("personnummer", "phone", "email", "url", "address")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """A span ``text[start:end]`` of personal data of the given kind."""
-
-    kind: str
-    start: int
-    end: int
+Candidate = tuple[int, int, int, str]  # start, end, rank, kind
 
 
 def luhn_valid(digits: str) -> bool:
@@ -114,6 +48,8 @@ _RANK_PHONE: Final = 3
 _RANK_ID_INVALID: Final = 4
 _RANK_DIGITS: Final = 5
 _RANK_ADDRESS: Final = 6
+_RANK_HANDLE: Final = 7
+RANK_NAME: Final = 8
 
 # --- e-mail ----------------------------------------------------------------------------------
 
@@ -122,6 +58,9 @@ _RANK_ADDRESS: Final = 6
 # The top-level domain may be missing ("maria@gmail"): still an address to remove.
 _EMAIL_DOMAIN: Final = re.compile(r"[\w\-]*[^\W\d_][\w\-]*(?:\.[\w\-]+)*")
 _EMAIL_LOCAL_CHARS: Final = frozenset("._%+-")
+# A Telegram, Instagram or other @handle: not inside an e-mail address (no word character or
+# "@" before it), at least one letter, dots and underscores inside.
+_HANDLE: Final = re.compile(r"(?<![\w@.])@(?=[\w.]*[^\W\d_])\w(?:[\w.]{0,62}\w)?")
 
 _TLDS_SAFE: Final = (
     "com|net|org|info|biz|eu|fi|nu|se|io|app|dev|ly|gl|gg|tv|co|uk|dk|ee|lv|lt|pl|ro|"
@@ -139,7 +78,7 @@ _OBF_AT: Final = (
 _OBF_DOT: Final = (
     rf"(?:{_SP}?[(\[{{]{_SP}?(?i:dot|punkt|\.){_SP}?[)\]}}]{_SP}?|{_SP}(?i:dot|punkt){_SP}|\.)"
 )
-_OBFUSCATED_AT_HINTS: Final = (" at ", "at)", "at]", "at}", "@)", "@]", "@}", "snabel")
+_OBFUSCATED_AT_HINT: Final = re.compile(r" at |at[)\]}]|@[)\]}]|snabel")
 _EMAIL_OBFUSCATED: Final = re.compile(
     rf"(?<![\w.%+\-])[\w.%+\-]+{_OBF_AT}[\w\-]+(?:{_OBF_DOT}[\w\-]+)*?"
     rf"{_OBF_DOT}(?i:{_TLDS_SAFE})(?![\w\-])",
@@ -147,7 +86,8 @@ _EMAIL_OBFUSCATED: Final = re.compile(
 
 # --- URLs ------------------------------------------------------------------------------------
 
-_URL_EXPLICIT: Final = re.compile(r"(?<![\w@.\-])(?i:https?://|www\.)[^\s<>\"]+")
+# Any scheme ("http://intranet/anna", "tg://resolve?domain=anna", "ftp://"), with or without a dot.
+_URL_EXPLICIT: Final = re.compile(r"(?<![\w@.\-+])(?i:[a-z][a-z0-9+.\-]{0,20}://|www\.)[^\s<>\"]+")
 _URL_BARE: Final = re.compile(
     rf"(?<![\w@.\-/:])(?:[\w\-]+\.)+(?P<tld>(?i:{_TLDS_SAFE}|{_TLDS_WORDLIKE}))(?![\w\-])"
     r"(?P<path>[/?#][^\s<>\"]*)?",
@@ -157,14 +97,17 @@ _URL_TRAILING: Final = ".,;:!?'\"»”’…)]}"
 
 # --- personnummer ------------------------------------------------------------------------------
 
+# The date may be written like a date ("1985-01-01-2382", "79 12 30 4255": the same separator
+# twice), and the serial may follow a dash (also doubled), "+", a space, ".", "/" or "_".
 _PNR: Final = re.compile(
-    rf"(?<![0-9])(?P<cc>1[89]|20)?(?P<yy>[0-9]{{2}})(?P<mm>[0-9]{{2}})(?P<dd>[0-9]{{2}})"
-    rf"(?:{_SP}?[+]{_SP}?|{_SP}?{_DASH}{_SP}?|{_SP})?"
-    r"(?P<serial>[0-9]{3})(?P<check>[0-9])(?![0-9])",
+    rf"(?<![0-9])(?P<cc>1[89]|20)?(?P<yy>[0-9]{{2}})(?P<sep>[-./ ]?)(?P<mm>[0-9]{{2}})(?P=sep)"
+    rf"(?P<dd>[0-9]{{2}})(?:{_SP}?[+]{_SP}?|{_SP}?{_DASH}{{1,2}}{_SP}?|{_SP}|[./_])?"
+    # not followed by "-06": "2023-01-01 - 2023-06-30" is a period, not an id
+    r"(?P<serial>[0-9]{3})(?P<check>[0-9])(?![0-9]|[-./][0-9])",
 )
 _HETU: Final = re.compile(
-    r"(?<![0-9])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})(?P<century>[-+A-FU-Y])"
-    r"(?P<serial>[0-9]{3})(?P<check>[0-9A-FHJ-NPR-Y])(?![\w])",
+    r"(?<![0-9])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})(?P<century>[-+A-FU-Ya-fu-y])"
+    r"(?P<serial>[0-9]{3})(?P<check>[0-9A-FHJ-NPR-Ya-fhj-npr-y])(?![\w])",
 )
 _HETU_CHECK: Final = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 
@@ -200,9 +143,12 @@ _DATE_LIKE: Final = re.compile(
     r"[0-9]{1,2}[-\u2010-\u2013\u2212/.][0-9]{1,2}[-\u2010-\u2013\u2212/.](?:19|20)[0-9]{2}",
 )
 _LONG_DIGITS: Final = re.compile(r"(?<!\d)\d{10,}(?!\d)")
+# Eight or more single digits separated by single spaces: "0 7 0 1 2 3 4 5 6 7".
+_SPACED_DIGITS: Final = re.compile(r"(?<![0-9] )(?<![0-9])[0-9](?: [0-9]){7,}(?![0-9]| [0-9])")
 _ANY_DIGIT: Final = re.compile(r"\d")
 _NUMBER: Final = re.compile(r"[0-9](?<![0-9][0-9])")  # the first digit of each number
 _SIX_DIGITS: Final = re.compile(r"\d{6}")
+_DATE_DIGITS: Final = re.compile(r"[0-9]{2}[-./ ][0-9]{2}[-./ ][0-9]{2}")
 
 # --- street addresses ------------------------------------------------------------------------
 
@@ -225,6 +171,8 @@ _STREET_STRONG: Final = (
     "promenaden",
     "stråket",
     "slingan",
+    # Without the diacritics, as typed on a keyboard without å, ä, ö: "Rinkebyvagen 12".
+    *("vagen", "vag"),
     "katu",
     "tie",
     "kuja",
@@ -260,6 +208,7 @@ _STREET_WEAK: Final = (
     "väylä",
     "raitti",
     "aukio",
+    *("granden", "grand", "allen", "alle"),
 )
 _ABBREVIATED: Final = ("g", "gt", "v", "vg")  # Drottningg. 3, Sveav. 20
 # Separate street-type words after a name: "Rinkeby allé 4", "Gustav Adolfs torg 3".
@@ -295,11 +244,23 @@ _NOT_A_UNIT: Final = (
 # tried every street suffix at every word would be several times slower.
 _ADDRESS_TAIL: Final = re.compile(rf"{_HOUSE_NUMBER}{_NOT_A_UNIT}(?:,?{_SP}?{_APARTMENT})?")
 _APARTMENT_ALONE: Final = re.compile(rf"(?<![\w]){_APARTMENT}")
+# The house number first, as in many other countries: "12 Storgatan", "5B Storgatan".
+_NUMBER_FIRST: Final = re.compile(
+    rf"[0-9]{{1,3}}(?![0-9])(?:{_SP}?[A-Ha-h](?![\w]))?,?{_SP}(?P<street>[^\W\d_][\w:]*)"
+)
+# The house number in words: "Storgatan tolv" (not "ett"/"en", which are also articles).
+_NUMBER_WORD: Final = re.compile(
+    r"(?<![\w])(?i:två|tre|fyra|fem|sex|sju|åtta|nio|tio|elva|tolv|tretton|fjorton|femton|"
+    r"sexton|sjutton|arton|nitton|tjugo\w{0,4}|trettio\w{0,4}|fyrtio\w{0,4})(?![\w])" + _NOT_A_UNIT
+)
+_STREET_HINT: Final = re.compile(r"gat|v[äa]g|gr[äa]nd|all[ée]|torg|stig|plan|back|led|ring|kaj")
+# A post-office box: "Box 1234", Finnish "PL 123" (postilokero).
+_PO_BOX: Final = re.compile(
+    rf"(?<![\w])(?:[Bb]ox|BOX|[Pp]ostbox|PL|[Pp]ostilokero)\.?{_SP}?[0-9]{{1,5}}(?![0-9])"
+)
 
 
 # --- detection -------------------------------------------------------------------------------
-
-_Candidate = tuple[int, int, int, str]  # start, end, rank, kind
 
 
 def _plausible_date(year: int | None, month: int, day: int, coordination: bool = True) -> bool:
@@ -312,7 +273,7 @@ def _plausible_date(year: int | None, month: int, day: int, coordination: bool =
     return day <= calendar.monthrange(year, month)[1]
 
 
-def _find_personnummer(text: str, out: list[_Candidate]) -> None:
+def _find_personnummer(text: str, out: list[Candidate]) -> None:
     for match in _PNR.finditer(text):
         century = match.group("cc")
         yy = match.group("yy")
@@ -327,7 +288,7 @@ def _find_personnummer(text: str, out: list[_Candidate]) -> None:
         if not _plausible_date(None, int(match["mm"]), int(match["dd"]), coordination=False):
             continue
         number = int(match.group("dd") + match.group("mm") + match.group("yy") + match["serial"])
-        if _HETU_CHECK[number % 31] == match.group("check"):
+        if _HETU_CHECK[number % 31] == match.group("check").upper():
             out.append((match.start(), match.end(), _RANK_ID_VALID, "personnummer"))
         elif match.group("century").isalpha():
             # "010105A1234" cannot be anything else; but "311299-1234" with a wrong check
@@ -335,7 +296,7 @@ def _find_personnummer(text: str, out: list[_Candidate]) -> None:
             out.append((match.start(), match.end(), _RANK_ID_INVALID, "personnummer"))
 
 
-def _find_phones(text: str, out: list[_Candidate]) -> None:
+def _find_phones(text: str, out: list[Candidate]) -> None:
     for match in _PHONE_NATIONAL.finditer(text):
         if _DATE_LIKE.match(match.group()) or _TIME_RANGE.fullmatch(match.group()):
             continue
@@ -345,24 +306,39 @@ def _find_phones(text: str, out: list[_Candidate]) -> None:
             out.append((match.start(), match.end(), _RANK_PHONE, "phone"))
 
 
-def _find_long_digit_runs(text: str, out: list[_Candidate]) -> None:
+def _find_long_digit_runs(text: str, out: list[Candidate]) -> None:
     for match in _LONG_DIGITS.finditer(text):
         out.append((match.start(), match.end(), _RANK_DIGITS, "phone"))
 
 
-def _find_email(text: str, out: list[_Candidate]) -> None:
+def _find_spaced_digits(text: str, out: list[Candidate]) -> None:
+    for match in _SPACED_DIGITS.finditer(text):
+        out.append((match.start(), match.end(), _RANK_DIGITS, "phone"))
+
+
+def _find_email(text: str, out: list[Candidate]) -> None:
     at = text.find("@")
     while at != -1:
-        start = at
+        # "anna.taikon @ gmail.com": one space on each side is allowed when the domain has a
+        # dot, so "Ses vi @ biblioteket?" stays.
+        left = at - 1 if at > 0 and text[at - 1] == " " else at
+        right = at + 2 if text[at + 1 : at + 2] == " " else at + 1
+        start = left
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_CHARS):
             start -= 1
-        domain = _EMAIL_DOMAIN.match(text, at + 1) if start < at else None
-        if domain is not None:
+        domain = _EMAIL_DOMAIN.match(text, right) if start < left else None
+        spaced = left != at or right != at + 1
+        if domain is not None and (not spaced or "." in domain.group()):
             out.append((start, domain.end(), _RANK_EMAIL, "email"))
         at = text.find("@", at + 1)
 
 
-def _find_obfuscated_email(text: str, out: list[_Candidate]) -> None:
+def _find_handles(text: str, out: list[Candidate]) -> None:
+    for match in _HANDLE.finditer(text):
+        out.append((match.start(), match.end(), _RANK_HANDLE, "username"))
+
+
+def _find_obfuscated_email(text: str, out: list[Candidate]) -> None:
     for match in _EMAIL_OBFUSCATED.finditer(text):
         out.append((match.start(), match.end(), _RANK_EMAIL, "email"))
 
@@ -375,7 +351,7 @@ def _trim_url(text: str, start: int, end: int) -> int:
     return end
 
 
-def _find_urls(text: str, lower: str, out: list[_Candidate]) -> None:
+def _find_urls(text: str, lower: str, out: list[Candidate]) -> None:
     if "www." in lower or "://" in text:
         for match in _URL_EXPLICIT.finditer(text):
             end = _trim_url(text, match.start(), match.end())
@@ -450,96 +426,55 @@ def _street_start(text: str, number: int) -> int | None:
     return start
 
 
-def _find_addresses(text: str, lower: str, out: list[_Candidate]) -> None:
+def _find_addresses(text: str, lower: str, out: list[Candidate]) -> None:
     for match in _NUMBER.finditer(text):
         number = match.start()
         before = number - 1 if number > 0 and text[number - 1] in _SPACES else number
-        if before < 1 or not (text[before - 1].isalpha() or text[before - 1] == "."):
-            continue
-        start = _street_start(text, number)
-        if start is None:
-            continue
-        tail = _ADDRESS_TAIL.match(text, number)
-        if tail is not None:
-            out.append((start, tail.end(), _RANK_ADDRESS, "address"))
+        if before >= 1 and (text[before - 1].isalpha() or text[before - 1] == "."):
+            start = _street_start(text, number)
+            tail = _ADDRESS_TAIL.match(text, number) if start is not None else None
+            if start is not None and tail is not None:
+                out.append((start, tail.end(), _RANK_ADDRESS, "address"))
+                continue
+        first = _NUMBER_FIRST.match(text, number)  # "12 Storgatan"
+        if first is not None and _is_street(first.group("street"), False):
+            out.append((number, first.end(), _RANK_ADDRESS, "address"))
     if "lgh" in lower or "lägenhet" in lower:
         for match in _APARTMENT_ALONE.finditer(text):
             out.append((match.start(), match.end(), _RANK_ADDRESS, "address"))
 
 
-def _resolve(candidates: list[_Candidate]) -> list[Finding]:
-    """Merge overlapping candidates into non-overlapping findings, sorted by position.
-
-    Overlapping spans are united (nothing found by any detector survives); the kind of the
-    merged span is that of its best-ranked candidate.
-    """
-    candidates.sort(key=lambda c: (c[0], -c[1], c[2]))
-    findings: list[Finding] = []
-    start = end = rank = -1
-    kind = ""
-    for c_start, c_end, c_rank, c_kind in candidates:
-        if c_start < end:
-            if c_end > end:
-                end = c_end
-            if c_rank < rank:
-                rank, kind = c_rank, c_kind
-            continue
-        if end > start >= 0:
-            findings.append(Finding(kind, start, end))
-        start, end, rank, kind = c_start, c_end, c_rank, c_kind
-    if end > start >= 0:
-        findings.append(Finding(kind, start, end))
-    return findings
+def _street_before_number_word(text: str, start: int, end: int, out: list[Candidate]) -> None:
+    if start < 2 or text[start - 1] not in _SPACES:
+        return
+    word_start = _word_before(text, start - 1)
+    if word_start < start - 1 and _is_street(text[word_start : start - 1], False):
+        out.append((word_start, end, _RANK_ADDRESS, "address"))
 
 
-def find_personal_data(text: str) -> list[Finding]:
-    """Return the personal data in ``text`` as non-overlapping findings sorted by position."""
-    candidates: list[_Candidate] = []
+def find_pattern_candidates(text: str, out: list[Candidate]) -> None:
+    """Append every pattern finding in the (normalised) ``text`` to ``out``."""
     # Cheap substring tests skip the detectors that cannot match (most texts have no digits).
     if "@" in text:
-        _find_email(text, candidates)
+        _find_email(text, out)
+        _find_handles(text, out)
     lower = text.lower()
-    if any(hint in lower for hint in _OBFUSCATED_AT_HINTS):
-        _find_obfuscated_email(text, candidates)
-    if "." in text:
-        _find_urls(text, lower, candidates)
+    if _OBFUSCATED_AT_HINT.search(lower):
+        _find_obfuscated_email(text, out)
+    if "." in text or "://" in text:
+        _find_urls(text, lower, out)
     if _ANY_DIGIT.search(text):  # every other kind contains a digit
-        if _SIX_DIGITS.search(text):
-            _find_personnummer(text, candidates)
-            _find_long_digit_runs(text, candidates)
+        if _SIX_DIGITS.search(text) or _DATE_DIGITS.search(text):
+            _find_personnummer(text, out)
+            _find_long_digit_runs(text, out)
+        if " " in text:
+            _find_spaced_digits(text, out)
         if "0" in text or "+" in text or "7" in text:
-            _find_phones(text, candidates)
-        _find_addresses(text, lower, candidates)
-    if not candidates:
-        return []
-    return _resolve(candidates)
-
-
-def _replace(text: str, findings: list[Finding]) -> str:
-    parts: list[str] = []
-    position = 0
-    for finding in findings:
-        parts.append(text[position : finding.start])
-        parts.append(MARKER)
-        position = finding.end
-    parts.append(text[position:])
-    return "".join(parts)
-
-
-_MAX_ROUNDS: Final = 4
-
-
-def scrub(text: str) -> str:
-    """Return ``text`` with every finding of `find_personal_data` replaced by `MARKER`.
-
-    Removing a span changes what its neighbours look like ("0000000000+1000000": the "+" was
-    inside a number, after scrubbing it starts one), so scrubbing repeats until nothing more is
-    found. In practice a second round finds nothing; the bound only guards against surprises.
-    The result is idempotent: ``scrub(scrub(x)) == scrub(x)``.
-    """
-    for _ in range(_MAX_ROUNDS):
-        findings = find_personal_data(text)
-        if not findings:
-            break
-        text = _replace(text, findings)
-    return text
+            _find_phones(text, out)
+        _find_addresses(text, lower, out)
+    if "ox" in lower or "PL" in text:
+        for match in _PO_BOX.finditer(text):
+            out.append((match.start(), match.end(), _RANK_ADDRESS, "address"))
+    if _STREET_HINT.search(lower):  # "Storgatan tolv": only where a street can be
+        for match in _NUMBER_WORD.finditer(text):
+            _street_before_number_word(text, match.start(), match.end(), out)
