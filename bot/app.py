@@ -22,10 +22,12 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.content import ContentError, Library, load_library
 from bot.content.addons import Addons, load_addons
+from bot.content.model import Lang
 from bot.feedback.helpful import HelpfulVotes
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
@@ -39,7 +41,7 @@ from bot.handlers import (
     staff_reload,
     start,
 )
-from bot.i18n import N_, load_translators
+from bot.i18n import N_, Translator, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
@@ -76,10 +78,24 @@ NEW_PRIVATE_MESSAGE = PRIVATE & filters.UpdateType.MESSAGE
 RATE_LIMITS = RateLimits()
 
 
-async def create_services(settings: Settings) -> Services:
-    """Load content and catalogs, open the database: everything slow happens here, once."""
-    library = load_library(settings.content_dir)
-    translators = load_translators(settings.locale_dir)
+async def create_services(
+    settings: Settings,
+    *,
+    library: Library | None = None,
+    translators: dict[Lang, Translator] | None = None,
+    search: SearchEngine | None = None,
+) -> Services:
+    """Load content and catalogs, open the database: everything slow happens here, once.
+
+    `library`, `translators` and `search` are immutable once built: a caller that already has
+    them for the same content and locale directories (the test session) passes them in.
+    """
+    if library is None:
+        if search is not None:
+            raise ValueError("a prebuilt search engine needs the library it was built from")
+        library = load_library(settings.content_dir)
+    if translators is None:
+        translators = load_translators(settings.locale_dir)
     secret = load_or_create_secret(
         settings.secret_path, settings.secret, legacy=settings.data_dir / SECRET_FILE
     )
@@ -93,7 +109,7 @@ async def create_services(settings: Settings) -> Services:
         translators=translators,
         db=db,
         keys=UserKeys(secret),
-        search=build_search(library, settings),
+        search=search if search is not None else build_search(library, settings),
         flood=FloodControl(),
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
@@ -140,9 +156,12 @@ def build_application(
     *,
     workers: int = DEFAULT_WORKERS,
     rate_limits: RateLimits | None = RATE_LIMITS,
+    transport: Callable[[], BaseRequest] | None = None,
 ) -> BotApplication:
     """`workers`: updates processed at once, one user's in order (bot/plumbing/concurrency.py);
-    `rate_limits`: outgoing throttling, None for none (benchmarks only)."""
+    `rate_limits`: outgoing throttling, None for none (benchmarks only); `transport`: makes the
+    request objects for Bot API calls and for getUpdates instead of HTTP to the API base URL
+    (tests: the fake Bot API in process)."""
     settings = services.settings
     # Screens every update on arrival (charging the sender) and answers the refused ones first.
     gate = FloodGate(services)
@@ -164,6 +183,8 @@ def build_application(
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
+    if transport is not None:
+        builder = builder.request(transport()).get_updates_request(transport())
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     register_handlers(application, gate)
@@ -262,6 +283,9 @@ async def running_bot(
     *,
     mode: Literal["polling", "webhook"] = "polling",
     poll_timeout: float = 1.0,
+    library: Library | None = None,
+    translators: dict[Lang, Translator] | None = None,
+    search: SearchEngine | None = None,
     **build_options: Any,
 ) -> AsyncIterator[BotApplication]:
     """Run the real Application until the block exits: for `run`, `chat`, tests, benchmarks.
@@ -270,10 +294,13 @@ async def running_bot(
     the loop. "webhook" listens on BOT_WEBHOOK_LISTEN:BOT_WEBHOOK_PORT and registers
     BOT_WEBHOOK_URL with the secret token (settings checked first, see bot/plumbing/webhook.py).
     Leaving the block stops fetching, finishes every update already received, then closes the
-    database (counters flushed).
+    database (counters flushed). `library`, `translators`, `search`: prebuilt, see
+    `create_services`; `build_options` go to `build_application`.
     """
     hook = webhook_config(settings) if mode == "webhook" else None
-    services = await create_services(settings)
+    services = await create_services(
+        settings, library=library, translators=translators, search=search
+    )
     try:
         application = build_application(services, **build_options)
         async with application:

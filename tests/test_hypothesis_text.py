@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from bot.app import build_search, running_bot
+from bot.app import running_bot
 from bot.config import Settings
 from bot.content.model import LANGUAGES, Lang, Library
 from bot.feedback import survey
@@ -32,7 +32,14 @@ from bot.ui import screens as views
 from bot.ui import survey as survey_ui
 from bot.ui.render import MESSAGE_LIMIT, bold, escape, italic, link, pack
 from bot.ui.topic import ANSWER, topic_parts, topic_screen
-from devtools.fake_telegram import EntityParseError, FakeBotApi, SentMessage, parse_html, utf16_len
+from devtools.fake_telegram import (
+    EntityParseError,
+    FakeBotApi,
+    InProcessRequest,
+    SentMessage,
+    parse_html,
+    utf16_len,
+)
 
 # --- strategies ---------------------------------------------------------------------------------
 
@@ -125,8 +132,8 @@ def _visible_non_space(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def engine(library: Library) -> SearchEngine:
-    return build_search(library, Settings(token=""))
+def engine(search_engine: SearchEngine) -> SearchEngine:
+    return search_engine
 
 
 @pytest.fixture(scope="module")
@@ -418,10 +425,22 @@ def test_every_screen_from_the_real_content_is_valid_html_and_fits(
 
 
 @pytest.fixture
-async def live(tmp_path: Path) -> AsyncIterator[tuple[FakeBotApi, Settings]]:
+async def live(
+    tmp_path: Path,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+) -> AsyncIterator[tuple[FakeBotApi, Settings]]:
     async with FakeBotApi() as api:
         config = Settings(token=api.token, api_base_url=api.base_url, data_dir=tmp_path / "data")
-        async with running_bot(config, poll_timeout=1):
+        async with running_bot(
+            config,
+            poll_timeout=1,
+            library=library,
+            translators=translators,
+            search=search_engine,
+            transport=lambda: InProcessRequest(api),
+        ):
             yield api, config
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
 

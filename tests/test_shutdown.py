@@ -48,6 +48,10 @@ async def _until(condition: Callable[[], bool], seconds: float, what: str) -> No
         raise AssertionError(f"waited {seconds} s in vain for {what}") from None
 
 
+#: Each test starts the bot as a process (imports, content, catalogs): seconds each.
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture
 async def api() -> AsyncIterator[FakeBotApi]:
     async with FakeBotApi() as fake:

@@ -213,6 +213,8 @@ def check(
         _first_screen_columns(row, content_dir, library, translators, report, addons)
         report.rows.append((topic_id, dict(row.review), row.lix))
         report.topic_rows.append(row)
+    if glossary is not None:
+        report.warnings.extend(_catalog_variants(locale_dir, glossary))
     for place in library.places:
         path = content_dir / "places" / f"{place.id}.yaml"
         scratch = TopicRow(place.id, {})
@@ -300,6 +302,34 @@ def _shape(topic: Topic) -> tuple[object, ...]:
         for b in topic.sections
     )
     return (*blocks, len(topic.next_steps))
+
+
+def _catalog_variants(locale_dir: Path, glossary: Glossary) -> list[Problem]:
+    """The Romani UI strings are part of what residents read: same variety as the content."""
+    from babel.messages.pofile import read_po
+
+    path = locale_dir / "rom" / "LC_MESSAGES" / "bot.po"
+    if not path.exists():
+        return []
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    hits: set[str] = set()
+    for message in catalog:
+        value = message.string
+        strings = [value] if isinstance(value, str) else list(value or ())
+        for string in strings:
+            hits.update(f"{w} -> {chosen}" for w, chosen in glossary.variant_hits(string))
+    if not hits:
+        return []
+    return [
+        Problem(
+            path,
+            1,
+            "Romani UI strings use words from another variety or spelling: "
+            + ", ".join(sorted(hits)),
+            "warning",
+        )
+    ]
 
 
 def _glossary(path: Path) -> tuple[Glossary | None, list[Problem]]:

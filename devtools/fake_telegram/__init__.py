@@ -2,7 +2,12 @@
 
 - `html`: Telegram's HTML parse mode and UTF-16 lengths, as strict as the real server;
 - `models`: what the fake records and tests read (users, sent messages, buttons, requests);
-- `server`: the aiohttp server, the Bot API methods and the test driver (`FakeBotApi`).
+- `state`: what the fake knows and the bookkeeping its parts share;
+- `methods`: the Bot API methods (send, edit, answer, files, commands), as strict as Telegram;
+- `delivery`: getUpdates long polling and webhook delivery;
+- `driver`: the test side (users, injected updates, what the bot did, waits);
+- `server`: `FakeBotApi` (the parts combined), its HTTP server and the one call entry point;
+- `transport`: `InProcessRequest`, python-telegram-bot's requests answered without HTTP.
 """
 
 from devtools.fake_telegram.html import EntityParseError, ParsedText, parse_html, utf16_len
@@ -18,6 +23,7 @@ from devtools.fake_telegram.models import (
     UploadedFile,
 )
 from devtools.fake_telegram.server import FakeBotApi, application_builder, polling
+from devtools.fake_telegram.transport import InProcessRequest
 
 __all__ = [
     "ApiRequest",
@@ -26,6 +32,7 @@ __all__ = [
     "EntityParseError",
     "FakeBotApi",
     "FakeUser",
+    "InProcessRequest",
     "MessageEvent",
     "MessageVersion",
     "ParsedText",

@@ -218,3 +218,20 @@ def test_translation_with_another_structure_is_flagged(content_copy: Path) -> No
     assert any(
         "pairs them by position" in str(w) and "fi/work.yaml" in str(w) for w in report.warnings
     )
+
+
+def test_romani_ui_strings_are_checked_against_the_glossary(
+    content_copy: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE_DIR, locale)
+    assert not any("UI strings use" in str(w) for w in check(content_copy, locale).warnings)
+    po = locale / "rom" / "LC_MESSAGES" / "bot.po"
+    text = po.read_text(encoding="utf-8")
+    po.write_text(
+        text.replace('msgstr "Kado teksto inke', 'msgstr "Čiro teksto inke', 1), encoding="utf-8"
+    )
+    report = check(content_copy, locale)
+    assert any("UI strings use" in str(w) and "Čiro -> tjo" in str(w) for w in report.warnings)

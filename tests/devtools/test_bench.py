@@ -46,6 +46,7 @@ def _round(rate: float, *, cpu_ms: float = 2.0, updates: int = 100) -> RoundResu
     )
 
 
+@pytest.mark.slow
 def test_quick_run_reports_every_figure(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli_main(["bench", "--quick", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

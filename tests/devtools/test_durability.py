@@ -25,6 +25,7 @@ from devtools.durability import (
 )
 
 
+@pytest.mark.slow
 async def test_sigkill_while_feedback_is_sent_loses_nothing_acknowledged(tmp_path: Path) -> None:
     lines: list[str] = []
     options = Options(runs=3, users=6, kill_within=1.5, seed=20251229, work_dir=tmp_path)

@@ -42,7 +42,7 @@ from devtools.fake_telegram import (
     polling,
     utf16_len,
 )
-from devtools.fake_telegram.server import NOT_MODIFIED, QUERY_TOO_OLD
+from devtools.fake_telegram.state import NOT_MODIFIED, QUERY_TOO_OLD
 
 AnyApp = Application  # type: ignore[type-arg]
 

@@ -1,18 +1,25 @@
-"""End-to-end harness: the real Application, polling a fake Bot API server on 127.0.0.1."""
+"""End-to-end harness: the real Application, polling the strict fake Bot API (in process for
+journeys, over HTTP on 127.0.0.1 where HTTP is the subject)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
+from bot.content import Library
+from bot.content.model import Lang
+from bot.i18n import Translator
 from bot.plumbing.context import BotApplication
+from bot.search.engine import SearchEngine
 from bot.services import Services
-from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage
+from devtools.fake_telegram import FakeBotApi, FakeUser, InProcessRequest, SentMessage
 
 STAFF_ID = 4242
 
@@ -48,15 +55,58 @@ class Harness:
         await self.api.wait_until_idle()
 
 
-@pytest.fixture
-async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
-    async with FakeBotApi() as api:
+@contextlib.asynccontextmanager
+async def bot_on_fake(
+    data_dir: Path,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+    *,
+    over_http: bool = False,
+    **api_options: Any,
+) -> AsyncIterator[Harness]:
+    """A fresh bot and database on the session's content, catalogs and search engine, talking
+    to a fresh fake Bot API: in process (devtools/fake_telegram/transport.py) unless HTTP is
+    what the test is about."""
+    async with FakeBotApi(**api_options) as api:
         settings = Settings(
             token=api.token,
             api_base_url=api.base_url,
-            data_dir=tmp_path / "data",
+            data_dir=data_dir,
             staff_ids=frozenset({STAFF_ID}),
         )
-        async with running_bot(settings, poll_timeout=1) as app:
+        async with running_bot(
+            settings,
+            poll_timeout=1,
+            library=library,
+            translators=translators,
+            search=search_engine,
+            transport=None if over_http else (lambda: InProcessRequest(api)),
+        ) as app:
             yield Harness(api, app, settings)
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
+
+
+@pytest.fixture
+async def harness(
+    tmp_path: Path,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+) -> AsyncIterator[Harness]:
+    async with bot_on_fake(tmp_path / "data", library, translators, search_engine) as h:
+        yield h
+
+
+@pytest.fixture
+async def http_harness(
+    tmp_path: Path,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+) -> AsyncIterator[Harness]:
+    """Like `harness`, over HTTP to the fake (httpx's connection pool as deployed)."""
+    async with bot_on_fake(
+        tmp_path / "data", library, translators, search_engine, over_http=True
+    ) as h:
+        yield h

@@ -18,7 +18,14 @@ from bot.i18n import Translator
 from bot.storage.helpful import helpful_counts
 from bot.ui.screens import SECTION_TITLES
 from bot.ui.topic import FIRST_SCREEN_MAX
-from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage, UploadedFile, utf16_len
+from devtools.fake_telegram import (
+    FakeBotApi,
+    FakeUser,
+    InProcessRequest,
+    SentMessage,
+    UploadedFile,
+    utf16_len,
+)
 from devtools.ogg_opus import silent_ogg_opus
 
 from .conftest import Harness
@@ -160,7 +167,9 @@ async def audio_harness(tmp_path: Path) -> AsyncIterator[Harness]:
             data_dir=tmp_path / "data",
             content_dir=content,
         )
-        async with running_bot(settings, poll_timeout=1) as app:
+        async with running_bot(
+            settings, poll_timeout=1, transport=lambda: InProcessRequest(api)
+        ) as app:
             yield Harness(api, app, settings)
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
 

@@ -30,7 +30,11 @@ from telegram import Update
 
 from bot.app import running_bot
 from bot.config import Settings
-from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage, utf16_len
+from bot.content import Library
+from bot.content.model import Lang
+from bot.i18n import Translator
+from bot.search.engine import SearchEngine
+from devtools.fake_telegram import FakeBotApi, FakeUser, InProcessRequest, SentMessage, utf16_len
 
 from .conftest import STAFF_ID, Harness
 
@@ -69,7 +73,12 @@ assert len(TEXT_4096) == 4096 and len(TEXT_10000) == 10_000
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness]:
+async def bot(
+    tmp_path_factory: pytest.TempPathFactory,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+) -> AsyncIterator[Harness]:
     data_dir: Path = tmp_path_factory.mktemp("hostile") / "data"
     async with FakeBotApi(bot_username=BOT_USERNAME) as api:
         settings = Settings(
@@ -78,7 +87,14 @@ async def bot(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Harness
             data_dir=data_dir,
             staff_ids=frozenset({STAFF_ID}),
         )
-        async with running_bot(settings, poll_timeout=1) as app:
+        async with running_bot(
+            settings,
+            poll_timeout=1,
+            library=library,
+            translators=translators,
+            search=search_engine,
+            transport=lambda: InProcessRequest(api),
+        ) as app:
             yield Harness(api, app, settings)
 
 

@@ -5,9 +5,20 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from devtools.fake_telegram import SentMessage
 
 from .conftest import Harness
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def harness(http_harness: Harness) -> Harness:
+    """Over HTTP: the connection pool under load is part of what is measured here."""
+    return http_harness
+
 
 LANGUAGE_BUTTONS = ["Svenska", "Romani chib", "Suomi"]
 

@@ -9,8 +9,10 @@ import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
+from bot.content.model import Lang
+from bot.i18n import Translator
 from bot.plumbing.flood import FloodControl, FloodPolicy
-from devtools.fake_telegram import FakeBotApi
+from devtools.fake_telegram import FakeBotApi, InProcessRequest
 
 from .conftest import STAFF_ID, Harness
 
@@ -19,7 +21,9 @@ SLOW_DOWN_FI = "Lähetät viestejä hyvin nopeasti"
 
 
 @pytest.fixture
-async def ops(tmp_path: Path, content_copy: Path) -> AsyncIterator[Harness]:
+async def ops(
+    tmp_path: Path, content_copy: Path, translators: dict[Lang, Translator]
+) -> AsyncIterator[Harness]:
     """Like the journeys' harness, on a writable copy of the content."""
     async with FakeBotApi() as api:
         settings = Settings(
@@ -29,7 +33,13 @@ async def ops(tmp_path: Path, content_copy: Path) -> AsyncIterator[Harness]:
             content_dir=content_copy,
             staff_ids=frozenset({STAFF_ID}),
         )
-        async with running_bot(settings, poll_timeout=1) as app:
+        # The library is this test's own copy: /reload changes it. Translators are shared.
+        async with running_bot(
+            settings,
+            poll_timeout=1,
+            translators=translators,
+            transport=lambda: InProcessRequest(api),
+        ) as app:
             yield Harness(api, app, settings)
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
 

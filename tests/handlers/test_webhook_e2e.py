@@ -14,7 +14,11 @@ import pytest
 
 from bot.app import running_bot
 from bot.config import Settings
+from bot.content import Library
+from bot.content.model import Lang
+from bot.i18n import Translator
 from bot.plumbing.context import BotApplication
+from bot.search.engine import SearchEngine
 from devtools.fake_telegram import FakeBotApi, FakeUser
 
 SECRET = "Right_secret-0123456789"
@@ -35,7 +39,12 @@ class Webhook:
 
 
 @pytest.fixture
-async def webhook(tmp_path: Path) -> AsyncIterator[Webhook]:
+async def webhook(
+    tmp_path: Path,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+) -> AsyncIterator[Webhook]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}/{PATH}"
     async with FakeBotApi() as api:
@@ -48,7 +57,9 @@ async def webhook(tmp_path: Path) -> AsyncIterator[Webhook]:
             webhook_url=url,
             webhook_secret=SECRET,
         )
-        async with running_bot(settings, mode="webhook") as app:
+        async with running_bot(
+            settings, mode="webhook", library=library, translators=translators, search=search_engine
+        ) as app:
             yield Webhook(api, app, url)
         assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"
 

@@ -242,6 +242,7 @@ def test_poster_text_is_escaped(
     assert posters[0].path.name == f"{tid}.html"
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(
     not any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome")),
     reason="Chromium not installed",

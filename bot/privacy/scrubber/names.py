@@ -4,12 +4,12 @@ A name is found from its context or from the name lists (data/first_names.txt,
 data/surnames.txt), never from a capital letter alone:
 
 1. Context. After a self-introduction ("jag heter", "mitt namn är", "nimeni on", "mo anav si",
-   "miro nav si", sign-offs such as "mvh" and "terveisin") the next word is a name even in
-   lower case and even if no list has it. After a weaker one ("jag är", "det är", "olen",
-   "tässä", "me sem"), a title or kinship word ("handläggaren", "rektorn", "sosiaalityöntekijä",
-   "poikani", "mo čhavo", "mi dej"), "familjen"/"perhe", or a Romani article before a capital
-   ("o Stefan", "e Rodica"), the next word is a name if it has a capital letter or is a listed
-   name. Finnish "X:n perhe" and "X-niminen" name the word before.
+   "miro nav si") the next word is a name even in lower case and even if no list has it.
+   After a weaker one ("jag är", "det är", "olen", "tässä", "me sem", "tack", sign-offs such
+   as "mvh" and "terveisin"), a title or kinship word ("handläggaren", "rektorn",
+   "sosiaalityöntekijä", "poikani", "mo čhavo", "mi dej"), "familjen"/"perhe", or a Romani
+   article before a capital ("o Stefan", "e Rodica"), the next word is a name if it has a
+   capital letter or is a listed name. Finnish "X:n perhe" and "X-niminen" name the word before.
 2. Lists. A listed name is a name; in lower case only when it is not also an everyday word
    (data/common_words.txt: "love", "bo", "onni", "laine" ...). An everyday-word name needs a
    capital letter in the middle of a sentence. Case endings are undone before the lookup:
@@ -97,16 +97,14 @@ _KEEP: Final = _read_words("keep.txt", phrases=True)
 _STRONG_INTROS: Final = frozenset(
     {
         ("heter",),
+        ("hette",),
         ("namn", "ar"),
         ("namnet", "ar"),
-        ("mvh",),
-        ("halsningar",),
         ("nimeni", "on"),
         ("nimi", "on"),
         ("nimensa", "on"),
         ("nimeltaan",),
         ("nimelta",),
-        ("terveisin",),
         ("anav", "si"),
         ("nav", "si"),
         ("alav", "si"),
@@ -123,6 +121,12 @@ _WEAK_INTROS: Final = frozenset(
         ("det", "ar"),
         ("har", "ar"),
         ("kallas",),
+        ("mvh",),
+        ("halsningar",),
+        ("terveisin",),
+        ("tack",),
+        ("tacka",),
+        ("kiitos",),
         ("olen",),
         ("tassa",),
         ("me", "sem"),
@@ -183,6 +187,7 @@ _PERSON_WORDS: Final = frozenset(
         *("son", "sonen", "dotter", "dottern", "man", "mannen", "mamma", "pappa", "mor", "far"),
         *("bror", "brorsan", "syster", "kusin", "moster", "faster", "morbror", "farbror"),
         *("farmor", "mormor", "farfar", "morfar", "svarmor", "sambo", "pojkvan", "flickvan"),
+        *("pojke", "pojken", "flicka", "flickan", "tjej", "tjejen", "kille", "killen"),
         *("van", "vannen", "barn", "barnbarn", "tolkki", "tulkki", "naapuri", "esimies", "pappi"),
         *("herra", "rouva", "neiti", "johtaja", "ystava", "ystavani", "poikani", "tyttareni"),
         *("mieheni", "vaimoni", "aitini", "isani", "veljeni", "siskoni", "sisareni", "mummoni"),
