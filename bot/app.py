@@ -24,14 +24,18 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.cases.groups import BridgeGroups
+from bot.cases.seal import CaseSeal
 from bot.config import Settings
-from bot.content import ContentError, Library, load_library
+from bot.content import ContentError, Library
 from bot.content.addons import Addons, load_addons
 from bot.content.model import Lang
 from bot.feedback.helpful import HelpfulVotes
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
+    bridge,
     buttons,
+    cases,
     feedback,
     info,
     language,
@@ -39,9 +43,8 @@ from bot.handlers import (
     navigation,
     staff,
     staff_reload,
-    start,
 )
-from bot.i18n import N_, Translator, load_translators
+from bot.i18n import Translator, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
@@ -49,25 +52,17 @@ from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
+from bot.prebuilt import library_and_search
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
+from bot.ui.commands import COMMANDS
 
 log = logging.getLogger(__name__)
 
-#: Commands in the menu of Telegram clients; descriptions are translated per client language.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Start and choose language")),
-    ("menu", N_("Main menu")),
-    ("feedback", N_("Give anonymous feedback")),
-    ("language", N_("Change language")),
-    ("privacy", N_("What is stored about you")),
-    ("forget", N_("Delete your data")),
-    ("help", N_("Help")),
-)
 #: Telegram client languages with their own command list; the default list is Swedish.
 COMMAND_LANGUAGES = ("sv", "fi")
 
@@ -93,7 +88,11 @@ async def create_services(
     if library is None:
         if search is not None:
             raise ValueError("a prebuilt search engine needs the library it was built from")
-        library = load_library(settings.content_dir)
+        library, search = library_and_search(
+            settings.content_dir,
+            settings.content_cache_dir,
+            lambda library: build_search(library, settings),
+        )
     if translators is None:
         translators = load_translators(settings.locale_dir)
     secret = load_or_create_secret(
@@ -110,6 +109,8 @@ async def create_services(
         db=db,
         keys=UserKeys(secret),
         search=search if search is not None else build_search(library, settings),
+        bridge=BridgeGroups(settings.bridge_builder_chats),
+        case_seal=CaseSeal(load_or_create_secret(settings.case_key_path, settings.case_key)),
         flood=FloodControl(),
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
@@ -209,21 +210,29 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     # Group -1 runs first: flood-controlled updates stop there (ApplicationHandlerStop).
     application.add_handler(TypeHandler(Update, gate.handle), group=-1)
     application.add_handler(feedback.conversation())
+    register_bridge_handlers(application)
     commands = {
-        "start": start.start,
+        "start": staff.start_command,
         "language": language.send_greeting,
         "menu": navigation.menu_command,
-        "help": info.help_command,
+        "help": staff.help_command,
         "privacy": info.privacy_command,
         "forget": info.forget,
         "export": staff.export_command,
         "report": staff.report_command,
+        "handled": staff.handled_command,
+        "unhandled": staff.unhandled_command,
+        "quote": staff.quote_command,
+        "unquote": staff.unquote_command,
+        "exportlog": staff.export_log_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE))
     application.add_handler(
         CommandHandler("reload", staff_reload.reload_command, filters=NEW_PRIVATE_MESSAGE)
     )
+    application.add_handler(CallbackQueryHandler(cases.on_button, pattern=r"^cs:"))
+    application.add_handler(CallbackQueryHandler(bridge.on_button, pattern=r"^bb:"))
     application.add_handler(CallbackQueryHandler(buttons.on_button))
     application.add_handler(
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.TEXT & ~filters.COMMAND, messages.free_text)
@@ -235,18 +244,45 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     application.add_error_handler(on_error)
 
 
+def register_bridge_handlers(application: BotApplication) -> None:
+    """Bridge-builders' commands (their user ids only; everyone else falls through to the
+    ordinary handlers), and messages in the configured bridge-builder groups."""
+    settings: Settings = application.bot_data["services"].settings
+    builders = [builder.user_id for builder in settings.bridge_builders]
+    only_builders = NEW_PRIVATE_MESSAGE & filters.User(user_id=builders)
+    builders_and_staff = NEW_PRIVATE_MESSAGE & filters.User(
+        user_id=[*builders, *settings.staff_ids]
+    )
+    application.add_handler(CommandHandler("help", bridge.help_command, filters=only_builders))
+    application.add_handler(CommandHandler("links", bridge.links_command, filters=only_builders))
+    application.add_handler(
+        CommandHandler("reach", bridge.reach_command, filters=builders_and_staff)
+    )
+    groups = list(settings.bridge_builder_chats.values())
+    if groups:
+        in_groups = filters.ChatType.GROUPS & filters.UpdateType.MESSAGE & filters.Chat(groups)
+        application.add_handler(MessageHandler(in_groups, cases.group_message))
+
+
 async def set_commands(application: BotApplication) -> None:
     services: Services = application.bot_data["services"]
     for lang in (None, *COMMAND_LANGUAGES):
         t = services.translators["sv" if lang is None else lang]  # type: ignore[index]
         commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=lang)
+    await bridge.set_bridge_commands(
+        application.bot, services, [(n, d) for n, d in COMMANDS], COMMAND_LANGUAGES
+    )
 
 
 async def _post_init(application: BotApplication) -> None:
     await set_commands(application)
     services: Services = application.bot_data["services"]
-    task = asyncio.create_task(_housekeeping(services), name="housekeeping")
+    await cases.check_groups(application.bot, services)
+    # Cases inactive while the bot was down, or whose seal no longer opens (a replaced case
+    # key), close now.
+    await cases.close_inactive(application.bot, services)
+    task = asyncio.create_task(_housekeeping(services, application), name="housekeeping")
     application.bot_data["housekeeping"] = task
 
 
@@ -261,8 +297,11 @@ async def _post_shutdown(application: BotApplication) -> None:
     log.info("counters flushed, database closed")
 
 
-async def _housekeeping(services: Services, interval: float = 300.0) -> None:
-    """Flush buffered counters and expire unused preferences, every few minutes."""
+async def _housekeeping(
+    services: Services, application: BotApplication, interval: float = 300.0
+) -> None:
+    """Flush buffered counters, expire unused preferences and inactive cases, every few minutes;
+    check that the bridge-builder groups are still reachable."""
     while True:
         await asyncio.sleep(interval)
         try:
@@ -273,6 +312,8 @@ async def _housekeeping(services: Services, interval: float = 300.0) -> None:
             await purge_old_comments(
                 services.db, services.today(), services.settings.feedback_retention_months
             )
+            await cases.check_groups(application.bot, services)
+            await cases.close_inactive(application.bot, services)
         except Exception as exc:  # keep housekeeping alive; the next round retries
             log.error("housekeeping failed: %s: %s", type(exc).__name__, exc)
 

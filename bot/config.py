@@ -18,6 +18,15 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class BridgeBuilder:
+    """A bridge-builder (brobyggare): a Telegram user id, their municipality, a display name."""
+
+    user_id: int
+    municipality: str
+    name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Validated settings. The token and both secrets stay out of `repr` (and so out of any log
     line or traceback that prints the settings or the services holding them)."""
@@ -41,17 +50,56 @@ class Settings:
     feedback_retention_months: int = 24
     source_max_age_days: int = 365
     staff_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Staff ids with the municipalities whose data they may see; () means all. BOT_STAFF:
+    #: "<id>:<municipality>|<municipality>,<id>:all". Ids only in BOT_STAFF_IDS see all.
+    staff_scopes: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), repr=False)
     #: Municipality ids offered to residents; empty means every municipality in the content.
     municipalities: tuple[str, ...] = ()
     log_level: str = "INFO"
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     webhook_url: str | None = None
+    #: Bridge-builders by Telegram user id (BOT_BRIDGE_BUILDERS=<id>:<municipality>[:<name>],...).
+    bridge_builders: tuple[BridgeBuilder, ...] = ()
+    #: Each municipality's bridge-builder group (BOT_BRIDGE_BUILDER_CHATS=<municipality>:<chat>).
+    bridge_builder_chats: dict[str, int] = field(default_factory=dict)
+    #: An anonymous question (case) closes after this many days without a message.
+    case_inactivity_days: int = 14
+    #: Key for the case records' chat link; None: generated once into `case_key_path`, outside
+    #: the data dir like the HMAC key (see bot/cases/seal.py).
+    case_key: bytes | None = field(default=None, repr=False)
     webhook_secret: str | None = field(default=None, repr=False)
+    #: The built content and search index, by content version; None: the data dir's cache/.
+    cache_dir: Path | None = None
+
+    @property
+    def content_cache_dir(self) -> Path:
+        """Where the built library and search index are kept between starts (bot/prebuilt.py)."""
+        return self.cache_dir if self.cache_dir is not None else self.data_dir / "cache"
+
+    def __post_init__(self) -> None:
+        mapped = frozenset(staff_id for staff_id, _ in self.staff_scopes)
+        object.__setattr__(self, "staff_ids", self.staff_ids | mapped)
 
     @property
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
+
+    def staff_scope(self, user_id: int) -> frozenset[str] | None:
+        """The municipalities a staff member may see; None means all. KeyError if not staff."""
+        if user_id not in self.staff_ids:
+            raise KeyError("not staff")
+        for staff_id, municipalities in self.staff_scopes:
+            if staff_id == user_id:
+                return frozenset(municipalities) if municipalities else None
+        return None
+
+    def bridge_builder(self, user_id: int) -> BridgeBuilder | None:
+        return next((b for b in self.bridge_builders if b.user_id == user_id), None)
+
+    @property
+    def case_key_path(self) -> Path:
+        return self.secret_path.with_name("case.key")
 
     @property
     def secret_path(self) -> Path:
@@ -64,6 +112,7 @@ _ENV_KEYS: dict[str, str] = {
     "TELEGRAM_BOT_TOKEN": "token",
     "TELEGRAM_API_BASE_URL": "api_base_url",
     "BOT_DATA_DIR": "data_dir",
+    "BOT_CACHE_DIR": "cache_dir",
     "BOT_CONTENT_DIR": "content_dir",
     "BOT_LOCALE_DIR": "locale_dir",
     "BOT_SECRET": "secret",
@@ -73,12 +122,17 @@ _ENV_KEYS: dict[str, str] = {
     "BOT_FEEDBACK_RETENTION_MONTHS": "feedback_retention_months",
     "BOT_SOURCE_MAX_AGE_DAYS": "source_max_age_days",
     "BOT_STAFF_IDS": "staff_ids",
+    "BOT_STAFF": "staff_scopes",
     "BOT_MUNICIPALITIES": "municipalities",
     "BOT_LOG_LEVEL": "log_level",
     "BOT_WEBHOOK_LISTEN": "webhook_listen",
     "BOT_WEBHOOK_PORT": "webhook_port",
     "BOT_WEBHOOK_URL": "webhook_url",
     "TELEGRAM_WEBHOOK_SECRET": "webhook_secret",
+    "BOT_BRIDGE_BUILDERS": "bridge_builders",
+    "BOT_BRIDGE_BUILDER_CHATS": "bridge_builder_chats",
+    "BOT_CASE_INACTIVITY_DAYS": "case_inactivity_days",
+    "BOT_CASE_KEY": "case_key",
 }
 
 
@@ -115,13 +169,14 @@ def load_settings(
 
 
 def _coerce(key: str, value: Any) -> Any:
-    if key in {"data_dir", "content_dir", "locale_dir", "secret_file"}:
+    if key in {"data_dir", "content_dir", "locale_dir", "secret_file", "cache_dir"}:
         return Path(str(value))
     if key in {
         "preference_ttl_days",
         "feedback_retention_months",
         "source_max_age_days",
         "webhook_port",
+        "case_inactivity_days",
     }:
         number = int(value)
         if number <= 0:
@@ -132,12 +187,23 @@ def _coerce(key: str, value: Any) -> Any:
         if len(secret) < 16:
             raise ValueError("BOT_SECRET must be at least 16 characters")
         return secret
+    if key == "case_key":
+        case_key = str(value).encode()
+        if len(case_key) < 32:
+            raise ValueError("BOT_CASE_KEY must be at least 32 characters")
+        return case_key
+    if key == "bridge_builders":
+        return _bridge_builders(value)
+    if key == "bridge_builder_chats":
+        return _bridge_builder_chats(value)
     if key == "staff_ids":
         items = value if isinstance(value, list) else str(value).split(",")
         try:
             return frozenset(int(str(item).strip()) for item in items if str(item).strip())
         except ValueError:
             raise ValueError("BOT_STAFF_IDS must be comma-separated Telegram user ids") from None
+    if key == "staff_scopes":
+        return _staff_scopes(value)
     if key == "municipalities":
         items = value if isinstance(value, list) else str(value).split(",")
         return tuple(str(item).strip() for item in items if str(item).strip())
@@ -157,3 +223,67 @@ def _coerce(key: str, value: Any) -> Any:
             raise ValueError("BOT_OPERATOR_NAME must be at most 60 characters, without < > &")
         return name
     return str(value)
+
+
+def _staff_scopes(value: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """BOT_STAFF: "4242:haninge|huddinge,5151:all" (a TOML list of such strings works too)."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    scopes: dict[int, tuple[str, ...]] = {}
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        staff_id, separator, names = item.partition(":")
+        municipalities = tuple(n.strip() for n in names.split("|") if n.strip())
+        try:
+            number = int(staff_id.strip())
+        except ValueError:
+            raise ValueError(
+                "BOT_STAFF must be <id>:<municipality>|<municipality> or <id>:all, comma-separated"
+            ) from None
+        if not separator or not municipalities:
+            raise ValueError("BOT_STAFF: give each staff id municipalities or 'all'")
+        scopes[number] = () if "all" in municipalities else municipalities
+    return tuple(sorted(scopes.items()))
+
+
+def _items(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else str(value).split(",")
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _bridge_builders(value: Any) -> tuple[BridgeBuilder, ...]:
+    """`<user id>:<municipality>[:<display name>]`, comma-separated (a TOML list too)."""
+    builders: dict[int, BridgeBuilder] = {}
+    for item in _items(value):
+        user, _, rest = item.partition(":")
+        municipality, _, name = rest.partition(":")
+        try:
+            user_id = int(user.strip())
+        except ValueError:
+            user_id = 0
+        if user_id <= 0 or not municipality.strip():
+            raise ValueError(
+                "BOT_BRIDGE_BUILDERS must be <user id>:<municipality id>[:<name>], comma-separated"
+            )
+        builders[user_id] = BridgeBuilder(user_id, municipality.strip(), name.strip() or None)
+    return tuple(builders.values())
+
+
+def _bridge_builder_chats(value: Any) -> dict[str, int]:
+    """`<municipality>:<chat id>`, comma-separated (a TOML table or list too); ids are < 0."""
+    pairs = list(value.items()) if isinstance(value, dict) else []
+    for item in [] if isinstance(value, dict) else _items(value):
+        municipality, _, chat = item.rpartition(":")
+        pairs.append((municipality, chat))
+    chats: dict[str, int] = {}
+    for municipality, chat in pairs:
+        try:
+            chat_id = int(str(chat).strip())
+        except ValueError:
+            chat_id = 0
+        if chat_id >= 0 or not str(municipality).strip():
+            raise ValueError(
+                "BOT_BRIDGE_BUILDER_CHATS must be <municipality id>:<group chat id> (negative)"
+            )
+        chats[str(municipality).strip()] = chat_id
+    return chats

@@ -11,12 +11,15 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.cases.groups import BridgeGroups
+from bot.cases.seal import CaseSeal
 from bot.config import Settings
 from bot.content.addons import Addons
 from bot.content.model import Lang, Library
 from bot.feedback.helpful import HelpfulVotes
 from bot.feedback.limits import SubmissionLimiter
 from bot.i18n import Translator
+from bot.links.reach import WeeklyPeople
 from bot.plumbing.flood import FloodControl
 from bot.privacy.keys import UserKeys
 from bot.search.engine import SearchEngine
@@ -38,6 +41,14 @@ class Services:
     search: SearchEngine
     #: Injected so tests can move time; never the exact time of an update in storage.
     today: Callable[[], dt.date] = field(default=dt.date.today)
+    #: Bridge-builder groups the bot can post in (checked at start-up and in housekeeping).
+    bridge: BridgeGroups = field(default_factory=BridgeGroups)
+    #: Seals the case records' chat link (key outside the data dir, or in memory only).
+    case_seal: CaseSeal = field(default_factory=lambda: CaseSeal(None))
+    #: Who was counted this week per source tag: keyed hashes in memory only.
+    reach_people: WeeklyPeople = field(default_factory=WeeklyPeople)
+    #: The clock for case times (hours to first answer); injected like `today`.
+    now: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     #: Incoming updates per user key (token buckets, in memory only); read by the flood gate
     #: (bot/plumbing/flood_gate.py) for every update.
     flood: FloodControl = field(default_factory=FloodControl)
@@ -53,6 +64,8 @@ class Services:
     voice_ids: dict[str, str] = field(default_factory=dict)
     #: "Was this helpful?": one vote per person, topic and day (in memory only).
     helpful_votes: HelpfulVotes = field(default_factory=HelpfulVotes)
+    #: Staff chats (HMAC keys, in memory only) whose command menu has the staff commands.
+    staff_menus: set[str] = field(default_factory=set)
     #: One /reload or SIGHUP at a time.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

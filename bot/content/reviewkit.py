@@ -176,7 +176,7 @@ def write_review_kit(
         encoding="utf-8",
     )
     if pdf:
-        from bot.links.posters import write_pdfs
+        from bot.links.pdf import write_pdfs
 
         written.extend(write_pdfs(written))
     return [*written, index]

@@ -7,6 +7,7 @@ import logging
 
 from telegram import Update
 
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.helpful import record_vote
 from bot.handlers.info import forget
@@ -70,7 +71,8 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
     icons = services.library.pictograms
     match action:
         case cb.MainMenu():
-            await show(update, context, views.main_menu(t, icons=icons), edit=True)
+            menu = views.main_menu(t, extra=ask_rows(services, who, t), icons=icons)
+            await show(update, context, menu, edit=True)
         case cb.OpenSection(section_id):
             screen = views.section_menu(t, services.library, section_id, who.lang)
             await show(update, context, screen, edit=True)

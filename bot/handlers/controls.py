@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.content.control_words import Control
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.info import forget, help_command, privacy_command
 from bot.handlers.language import send_greeting
@@ -37,4 +38,5 @@ async def run_control(update: Update, context: BotContext, who: Visitor, control
     elif control == "feedback":
         await show(update, context, views.feedback_offer(t, icons=icons))
     else:  # menu, back
-        await show(update, context, views.main_menu(t, icons=icons))
+        menu = views.main_menu(t, extra=ask_rows(services, who, t), icons=icons)
+        await show(update, context, menu)

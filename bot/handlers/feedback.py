@@ -31,6 +31,7 @@ from bot.feedback import survey
 from bot.feedback.survey import Draft, Step, SurveySession
 from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
+from bot.handlers.start import SURVEY_LINK, arrive_by_survey_link
 from bot.plumbing.context import BotContext
 from bot.services import Services
 from bot.storage import feedback as store
@@ -63,6 +64,14 @@ class PatternButton(CallbackQueryHandler[BotContext, object]):
         return super().check_update(update)
 
 
+async def start_from_link(update: Update, context: BotContext) -> object:
+    """`/start <lang>-survey_<tag>` from a poster: the survey in the link's language."""
+    if await arrive_by_survey_link(update, context) is None:
+        await send_greeting(update, context)
+        return END
+    return await start(update, context)
+
+
 def conversation() -> ConversationHandler[BotContext]:
     buttons = PatternButton(on_button, pattern=survey_ui.CALLBACK_PATTERN)
     remind = MessageHandler(TYPED_TEXT, use_buttons)
@@ -77,6 +86,9 @@ def conversation() -> ConversationHandler[BotContext]:
         return ConversationHandler(
             entry_points=[
                 CommandHandler("feedback", start, filters=PRIVATE_MESSAGE),
+                CommandHandler(
+                    "start", start_from_link, filters=PRIVATE_MESSAGE & filters.Regex(SURVEY_LINK)
+                ),
                 PatternButton(start, pattern=r"^fb$"),
             ],
             states=states,  # type: ignore[arg-type]
@@ -132,7 +144,9 @@ async def _show_step(
             hint=hint,
         )
     else:
-        screen = survey_ui.question_screen(t, session.step, municipalities=offered, hint=hint)
+        screen = survey_ui.question_screen(
+            t, session.step, municipalities=offered, hint=hint, service=session.draft.service
+        )
     await show(update, context, screen, edit=edit)
 
 

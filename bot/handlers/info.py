@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.handlers.cases import forget_cases
 from bot.handlers.common import show, translator
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
@@ -31,6 +32,9 @@ async def forget(update: Update, context: BotContext) -> None:
     if who is None:
         return
     had_data = await services.db.forget(who.key)
+    chat = update.effective_chat
+    if chat is not None and await forget_cases(context.bot, services, chat.id):
+        had_data = True
     context.remember(Preference(None, None))
     if context.user_data is not None:
         context.user_data.clear()  # in-memory only, but /forget means everything

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.handlers import bridge, cases
 from bot.handlers.common import show, translator
 from bot.handlers.controls import run_control
 from bot.handlers.language import send_greeting
@@ -25,6 +26,9 @@ async def free_text(update: Update, context: BotContext) -> None:
         return
     if who.lang is None:
         await send_greeting(update, context)
+        return
+    # A question to bridge-builders being written, or a bridge-builder's new tag.
+    if await cases.take_text(update, context, who) or await bridge.take_text(update, context, who):
         return
     await answer_question(update, context, who)
 

@@ -8,12 +8,16 @@ from collections.abc import Sequence
 from telegram import Update
 
 from bot.content.model import Lang
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
 from bot.ui import screens as views
 from bot.ui.topic import ANSWER, topic_screen
+
+#: The content topic about bridge-builders offers to ask one.
+BRIDGE_TOPIC = "bridge-builders"
 
 
 async def menu_command(update: Update, context: BotContext) -> None:
@@ -24,8 +28,9 @@ async def menu_command(update: Update, context: BotContext) -> None:
         await send_greeting(update, context)
         return
     services = context.services
-    screen = views.main_menu(translator(services, who.lang), icons=services.library.pictograms)
-    await show(update, context, screen)
+    t = translator(services, who.lang)
+    menu = views.main_menu(t, extra=ask_rows(services, who, t), icons=services.library.pictograms)
+    await show(update, context, menu)
 
 
 async def open_topic(
@@ -64,6 +69,7 @@ async def open_topic(
         part=part,
         has_audio=services.addons.audio.clip(shown_lang, topic_id) is not None,
         alternatives=alternatives,
+        extra=ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
     )
     if part == ANSWER:
         services.db.count_topic_view(topic_id, shown_lang, services.today())

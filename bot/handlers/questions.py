@@ -6,6 +6,7 @@ import secrets
 
 from telegram import Update
 
+from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.navigation import open_topic
 from bot.plumbing.context import BotContext, PendingQuestion, Visitor
@@ -46,7 +47,8 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
         # Held in memory only (`UserData`) until the person chooses to send it to the editors.
         if context.user_data is not None:
             context.user_data.pending_question = PendingQuestion(token, message.text)
-        await show(update, context, views.search_miss(t, token, icons=icons))
+        extra = ask_rows(services, who, t, token)
+        await show(update, context, views.search_miss(t, token, extra, icons=icons))
 
 
 async def submit_question(update: Update, context: BotContext, who: Visitor, token: str) -> None:

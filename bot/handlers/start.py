@@ -1,42 +1,94 @@
-"""First contact: /start with or without a deep link."""
+"""First contact: /start with or without a deep link (a topic, the main menu or the survey)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
+from bot.handlers.bridge import count_reach
+from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
-from bot.links.deeplinks import parse_payload
-from bot.plumbing.context import BotContext
+from bot.links.deeplinks import MENU_TARGET, SURVEY_TARGET, DeepLink, parse_payload
+from bot.links.tags import fold_tag
+from bot.plumbing.context import BotContext, Visitor
+from bot.storage import tags as tag_store
+from bot.ui import screens as views
+
+#: `/start <lang>-survey[_<tag>]`: an entry point of the feedback conversation (bot/handlers/
+#: feedback.py), so that a poster can open the survey directly.
+SURVEY_LINK = rf"^/start (sv|rom|fi)-{SURVEY_TARGET}(_[A-Za-z0-9_-]{{1,40}})?$"
 
 
-async def start(update: Update, context: BotContext) -> None:
+def _link(context: BotContext) -> DeepLink | None:
     # A real deep link is one token; anything typed after /start by hand is not a deep link.
     payload = context.args[0] if context.args and len(context.args) == 1 else ""
-    link = parse_payload(payload) if payload else None
-    services = context.services
-    topic_id = services.library.resolve_id(link.topic_id) if link else None
-    if link is None or topic_id is None:
-        await send_greeting(update, context)
-        return
+    return parse_payload(payload) if payload else None
+
+
+async def _arrive(update: Update, context: BotContext, link: DeepLink) -> Visitor | None:
+    """Set the link's language as the person's choice and count the tag; the Visitor after."""
     who = await context.visitor(update)
-    if who is None:
-        return
-    # A poster's registered tag knows where it hangs: a local topic opens for that municipality
-    # at once, and it becomes the person's choice (changeable with one tap). Unregistered tags
-    # are only counted.
-    tagged = services.addons.source_tags.lookup(link.source_tag) if link.source_tag else None
-    municipality = None
-    if tagged is not None and tagged.municipality in services.municipality_ids:
-        local = topic_id in services.library.local_topics
-        if local or who.preference.municipality is None:
-            municipality = tagged.municipality
+    user = update.effective_user
+    if who is None or user is None:
+        return None
+    services = context.services
+    municipality = await _tagged_municipality(context, link, who)
     preference = await services.db.set_preference(
         who.key, services.today(), lang=link.lang, municipality=municipality
     )
     context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
+        await count_reach(services, link.source_tag, user.id)
+    return Visitor(who.key, preference)
+
+
+async def _tagged_municipality(context: BotContext, link: DeepLink, who: Visitor) -> str | None:
+    """A registered tag knows where its poster hangs (content/source-tags.yaml first, then the
+    tags bridge-builders registered in the chat): a local topic opens for that municipality at
+    once, and it becomes the person's choice (one tap changes it). Unregistered tags: None."""
+    if not link.source_tag:
+        return None
+    services = context.services
+    municipality: str | None = None
+    tagged = services.addons.source_tags.lookup(link.source_tag)
+    if tagged is not None:
+        municipality = tagged.municipality
+    else:
+        stored = await tag_store.get_tag(services.db, fold_tag(link.source_tag))
+        municipality = stored.municipality if stored is not None else None
+    if municipality not in services.municipality_ids:
+        return None
+    topic_id = services.library.resolve_id(link.topic_id)
+    local = topic_id is not None and topic_id in services.library.local_topics
+    return municipality if local or who.preference.municipality is None else None
+
+
+async def start(update: Update, context: BotContext) -> None:
+    link = _link(context)
+    services = context.services
+    if link is not None and link.topic_id == MENU_TARGET:
+        if await _arrive(update, context, link) is not None:
+            menu = views.main_menu(
+                translator(services, link.lang), icons=services.library.pictograms
+            )
+            await show(update, context, menu)
+        return
+    topic_id = services.library.resolve_id(link.topic_id) if link else None
+    if link is None or topic_id is None:
+        await send_greeting(update, context)
+        return
+    who = await _arrive(update, context, link)
+    if who is None:
+        return
     await open_topic(
-        update, context, topic_id, ui_lang=link.lang, preference=preference, edit=False
+        update, context, topic_id, ui_lang=link.lang, preference=who.preference, edit=False
     )
+
+
+async def arrive_by_survey_link(update: Update, context: BotContext) -> Visitor | None:
+    """A poster's survey link: language and counts as for any link; None if it is not one."""
+    link = _link(context)
+    if link is None or link.topic_id != SURVEY_TARGET:
+        return None
+    return await _arrive(update, context, link)

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from bot.content.model import LANGUAGES, Lang
 
 MAX_PAYLOAD = 64
+#: Deep-link targets that are not topics: the main menu and the feedback survey
+#: (`sv-menu_haninge1`, `rom-survey_haninge1`). No content topic may use these ids.
+MENU_TARGET = "menu"
+SURVEY_TARGET = "survey"
+SPECIAL_TARGETS = (MENU_TARGET, SURVEY_TARGET)
 _PAYLOAD = re.compile(r"^(sv|rom|fi)-([a-z0-9]+(?:-[a-z0-9]+)*)(?:_([A-Za-z0-9_-]{1,40}))?$")
 
 

@@ -8,7 +8,7 @@ updates, in this process's memory only (no persistence is configured), forgotten
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Update
@@ -44,6 +44,23 @@ class PendingQuestion:
 
 
 @dataclass(slots=True)
+class CaseDraft:
+    """A question to bridge-builders being written (bot/handlers/cases.py); text in memory only."""
+
+    municipality: str | None = None
+    text: str | None = None
+
+
+@dataclass(slots=True)
+class LinksDraft:
+    """A bridge-builder's /links choices so far (bot/handlers/bridge.py)."""
+
+    target: str | None = None
+    langs: list[Lang] = field(default_factory=list)
+    await_tag: bool = False
+
+
+@dataclass(slots=True)
 class UserData:
     """One person's in-memory state (python-telegram-bot's `user_data`, never persisted)."""
 
@@ -51,10 +68,18 @@ class UserData:
     survey: SurveySession | None = None
     #: The question the search could not answer (bot/handlers/questions.py).
     pending_question: PendingQuestion | None = None
+    #: A question to bridge-builders being written, and the case being answered.
+    case_draft: CaseDraft | None = None
+    case_reply: int | None = None
+    #: A bridge-builder's /links in progress.
+    links: LinksDraft | None = None
 
     def clear(self) -> None:
         self.survey = None
         self.pending_question = None
+        self.case_draft = None
+        self.case_reply = None
+        self.links = None
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], dict[Any, Any]]):

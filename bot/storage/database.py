@@ -70,6 +70,67 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (week, lang)
     );
     """,
+    # Anonymous questions to bridge-builders (bot/cases): the only link to a chat is `seal`,
+    # AES-GCM under a key outside the data dir, deleted when the case closes. No text, no time
+    # finer than the hour, and the hour only while the case is open.
+    """
+    CREATE TABLE cases (
+        number INTEGER PRIMARY KEY AUTOINCREMENT,
+        municipality TEXT NOT NULL,
+        lang TEXT,
+        opened_month TEXT NOT NULL,
+        opened_hour TEXT,
+        answer_hours INTEGER,
+        last_active TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+        seal BLOB,
+        group_message INTEGER,
+        thread INTEGER
+    );
+    CREATE INDEX cases_open ON cases (status, last_active);
+    CREATE TABLE case_messages (
+        municipality TEXT NOT NULL,
+        message_id INTEGER NOT NULL,
+        number INTEGER NOT NULL REFERENCES cases (number),
+        PRIMARY KEY (municipality, message_id)
+    );
+    CREATE TABLE source_tags (
+        tag TEXT PRIMARY KEY,
+        municipality TEXT NOT NULL,
+        place TEXT,
+        registered_week TEXT NOT NULL
+    );
+    CREATE TABLE tag_reach (
+        tag TEXT NOT NULL,
+        week TEXT NOT NULL,
+        scans INTEGER NOT NULL,
+        people INTEGER NOT NULL,
+        PRIMARY KEY (tag, week)
+    );
+    """,
+    # Staff exports by calendar month (a month is no finer than a week: it is stored beside the
+    # ISO week, never a day). Old rows get the month of their week's Thursday, where most of the
+    # week lies. 'school' then meant "school or mother-tongue tuition": renamed, kept readable.
+    # Staff may mark a comment handled, or approve it for the report's quotes; the export log
+    # records who exported what (the staff member's HMAC key, never the Telegram id).
+    """
+    ALTER TABLE feedback ADD COLUMN month TEXT;
+    UPDATE feedback SET month = strftime('%Y-%m', date(substr(week, 1, 4) || '-01-04',
+        '-' || ((CAST(strftime('%w', substr(week, 1, 4) || '-01-04') AS INTEGER) + 6) % 7)
+        || ' days',
+        '+' || ((CAST(substr(week, 7, 2) AS INTEGER) - 1) * 7 + 3) || ' days'));
+    UPDATE feedback SET service = 'school-mt' WHERE service = 'school';
+    ALTER TABLE feedback ADD COLUMN handled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feedback ADD COLUMN quotable INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX feedback_month ON feedback (month);
+    CREATE TABLE export_log (
+        staff TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        period TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        day TEXT NOT NULL
+    );
+    """,
     # "Was this helpful?": anonymous counters per topic, language and ISO week (issue 11).
     """
     CREATE TABLE helpful_votes (

@@ -73,7 +73,14 @@ def greeting(translators: dict[Lang, Translator], telegram_language: str | None)
 # --- menus --------------------------------------------------------------------------------------
 
 
-def main_menu(t: Translator, hint: str | None = None, *, icons: Pictograms | None = None) -> Screen:
+def main_menu(
+    t: Translator,
+    hint: str | None = None,
+    extra: Keyboard = (),
+    *,
+    icons: Pictograms | None = None,
+) -> Screen:
+    """`extra`: rows above the feedback button (e.g. "ask a bridge-builder", when reachable)."""
     text = bold(t._("Main menu")) + "\n" + escape(t._("What do you want to know about?"))
     if hint:
         text = escape(hint) + "\n\n" + text
@@ -85,6 +92,7 @@ def main_menu(t: Translator, hint: str | None = None, *, icons: Pictograms | Non
     keyboard = (
         (sections[0], sections[1]),
         (sections[2], sections[3]),
+        *extra,
         (button("✍ " + t._("Give feedback"), cb.StartFeedback()),),
         (button("🌐 " + t._("Change language"), cb.ShowLanguages()),),
     )
@@ -137,13 +145,15 @@ def small_talk(t: Translator, kind: str, *, icons: Pictograms | None = None) -> 
     return main_menu(t, hint=hint, icons=icons)
 
 
-def search_miss(t: Translator, token: str, *, icons: Pictograms | None = None) -> Screen:
+def search_miss(
+    t: Translator, token: str, extra: Keyboard = (), *, icons: Pictograms | None = None
+) -> Screen:
     hint = t._("Sorry, I did not find an answer to that. Try other words, or choose from the menu.")
     menu = main_menu(t, hint=hint, icons=icons)
     offer = button(
         "📨 " + t._("Send the question to the editors (anonymous)"), cb.SubmitQuestion(token)
     )
-    return Screen(menu.messages, ((offer,), *menu.keyboard))
+    return Screen(menu.messages, (*extra, (offer,), *menu.keyboard))
 
 
 def question_sent(t: Translator, saved: bool) -> Screen:

@@ -52,10 +52,12 @@ def topic_screen(
     part: str = ANSWER,
     has_audio: bool = False,
     alternatives: Sequence[str] = (),
+    extra: Keyboard = (),
 ) -> Screen:
     """One part of a topic in `content_lang` (default: the user's); buttons in the user's language.
 
     `part` ANSWER (the default) is the first screen; an unknown part shows the first screen too.
+    `extra`: rows on top of the keyboard (the bridge-builders topic offers to ask one).
     """
     shown_lang = content_lang or ui_lang
     topic = library.topic(shown_lang, topic_id)
@@ -78,7 +80,7 @@ def topic_screen(
         has_audio=has_audio,
         alternatives=alternatives,
     )
-    return Screen(tuple(pack(blocks)), keyboard)
+    return Screen(tuple(pack(blocks)), (*extra, *keyboard))
 
 
 def first_screen_length(

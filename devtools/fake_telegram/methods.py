@@ -37,6 +37,7 @@ class Methods(FakeState):
         if isinstance(chat_id, bool) or not isinstance(chat_id, int) or chat_id not in self._chats:
             raise bad("chat not found")
         if sending:
+            self.groups.check_can_send(chat_id)
             if chat_id in self._blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id not in self._started_chats:
@@ -176,6 +177,7 @@ class Methods(FakeState):
         chat_id = self._chat_id(params)
         raw, parse_mode, parsed = self._text(params, editing=False)
         markup = self._markup(params)
+        thread, reply_to = self.groups.placement(params, chat_id)
         message = SentMessage(
             message_id=self._new_message_id(chat_id),
             chat_id=chat_id,
@@ -187,6 +189,8 @@ class Methods(FakeState):
             entities=parsed.entities,
             buttons=markup.buttons,
             reply_keyboard=markup.reply_keyboard,
+            thread_id=thread,
+            reply_to=reply_to,
         )
         self._record("sent", message)
         return self._message_json(message)

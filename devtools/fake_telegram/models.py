@@ -87,6 +87,11 @@ class SentMessage:
     edit_date: int | None = None
     history: list[MessageVersion] = field(default_factory=list)
     deleted: bool = False
+    #: Forum topic (message_thread_id) and replied-to message id, in groups.
+    thread_id: int | None = None
+    reply_to: int | None = None
+    #: (chat id, message id) of the message copyMessage copied, else None.
+    copied_from: tuple[int, int] | None = None
 
     @property
     def flat_buttons(self) -> list[Button]:

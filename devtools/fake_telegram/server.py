@@ -37,6 +37,7 @@ from aiohttp import web
 
 from devtools.fake_telegram.delivery import Delivery
 from devtools.fake_telegram.driver import Driver
+from devtools.fake_telegram.groups import GroupChats
 from devtools.fake_telegram.html import EntityParseError, ParsedText, parse_html, utf16_len
 from devtools.fake_telegram.methods import Methods
 from devtools.fake_telegram.models import (
@@ -128,6 +129,9 @@ class FakeBotApi(Driver, Delivery, Methods):
             ("getChatMenuButton", self._get_chat_menu_button),
         ):
             self._methods[name.lower()] = (name, handler)
+        self.groups = GroupChats(self)
+        for group_name, group_handler in self.groups.methods():
+            self._methods[group_name.lower()] = (group_name, group_handler)
 
     # -- lifecycle --------------------------------------------------------------------------------
 

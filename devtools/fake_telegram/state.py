@@ -17,10 +17,13 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import aiohttp
 from aiohttp import web
+
+if TYPE_CHECKING:
+    from devtools.fake_telegram.groups import GroupChats
 
 from devtools.fake_telegram.models import (
     ApiRequest,
@@ -180,6 +183,9 @@ def now() -> int:
 
 class FakeState:
     """Everything the fake Bot API knows; see the module docstring."""
+
+    #: Groups, forum topics, replies and copyMessage (devtools/fake_telegram/groups.py).
+    groups: GroupChats
 
     def __init__(
         self,
@@ -447,6 +453,7 @@ class FakeState:
                 data["caption"] = message.plain
                 if message.entities:
                     data["caption_entities"] = message.entities
+        self.groups.decorate(message, data)
         if message.edit_date is not None:
             data["edit_date"] = message.edit_date
         if message.buttons:

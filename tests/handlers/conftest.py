@@ -4,6 +4,7 @@ journeys, over HTTP on 127.0.0.1 where HTTP is the subject)."""
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot.app import running_bot
-from bot.config import Settings
+from bot.config import BridgeBuilder, Settings
 from bot.content import Library
 from bot.content.model import Lang
 from bot.i18n import Translator
@@ -20,6 +21,7 @@ from bot.plumbing.context import BotApplication
 from bot.search.engine import SearchEngine
 from bot.services import Services
 from devtools.fake_telegram import FakeBotApi, FakeUser, InProcessRequest, SentMessage
+from devtools.fake_telegram.groups import FakeGroup
 
 STAFF_ID = 4242
 
@@ -110,3 +112,60 @@ async def http_harness(
         tmp_path / "data", library, translators, search_engine, over_http=True
     ) as h:
         yield h
+
+
+# --- bridge-builders (tests/handlers/test_bridge_e2e.py, test_cases_e2e.py) ----------------------
+
+BRIDGE_BUILDER_ID = 5001
+OTHER_BUILDER_ID = 5002
+
+
+@dataclass
+class BridgeHarness(Harness):
+    builder: FakeUser
+    other_builder: FakeUser
+    #: Haninge's group is a forum supergroup (one topic per case); Huddinge's a plain group.
+    haninge: FakeGroup
+    huddinge: FakeGroup
+    caplog: pytest.LogCaptureFixture
+
+
+@pytest.fixture
+async def bridge_harness(
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    library: Library,
+    translators: dict[Lang, Translator],
+    search_engine: SearchEngine,
+) -> AsyncIterator[BridgeHarness]:
+    """Two bridge-builders (Haninge, Huddinge) and their groups, known to the fake."""
+    # As in production (bot/cli.py guard_library_logs): the bot's own lines at any level,
+    # libraries at INFO and above.
+    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG, logger="bot")
+    async with FakeBotApi() as api:
+        builder = api.new_user("Brobyggare", "sv", user_id=BRIDGE_BUILDER_ID, username="bb_hn")
+        other = api.new_user("Annan", "sv", user_id=OTHER_BUILDER_ID)
+        haninge = api.groups.new_group("Brobyggare Haninge", forum=True)
+        huddinge = api.groups.new_group("Brobyggare Huddinge")
+        settings = Settings(
+            token=api.token,
+            api_base_url=api.base_url,
+            data_dir=tmp_path / "data",
+            staff_ids=frozenset({STAFF_ID}),
+            bridge_builders=(
+                BridgeBuilder(BRIDGE_BUILDER_ID, "haninge", "Brobyggare Haninge"),
+                BridgeBuilder(OTHER_BUILDER_ID, "huddinge"),
+            ),
+            bridge_builder_chats={"haninge": haninge.chat_id, "huddinge": huddinge.chat_id},
+        )
+        async with running_bot(
+            settings,
+            poll_timeout=1,
+            library=library,
+            translators=translators,
+            search=search_engine,
+            transport=lambda: InProcessRequest(api),
+        ) as app:
+            yield BridgeHarness(api, app, settings, builder, other, haninge, huddinge, caplog)
+        assert api.rejected == [], f"Telegram would have rejected: {api.rejected}"

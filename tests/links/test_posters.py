@@ -16,18 +16,11 @@ from bot.content import Library
 from bot.content.model import LANGUAGES, Lang
 from bot.i18n import Translator
 from bot.links.deeplinks import MAX_PAYLOAD, DeepLink, parse_payload
-from bot.links.posters import (
-    LinkError,
-    LinkRow,
-    all_links,
-    one_line,
-    qr_svg_inline,
-    sentences,
-    write_csv,
-    write_pdfs,
-    write_posters,
-    write_qr,
-)
+from bot.links.pdf import write_pdfs
+from bot.links.posters import write_posters
+from bot.links.qr import qr_svg_inline, write_qr
+from bot.links.rows import LinkError, LinkRow, all_links, write_csv
+from bot.links.text import one_line, sentences
 
 BOT = "RomaInfoBot"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
