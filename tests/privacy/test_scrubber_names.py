@@ -117,6 +117,8 @@ NAME_CASES = [
     ("Kysyin Pekalta mutta hän ei tiennyt.", "Kysyin {m} mutta hän ei tiennyt."),
     ("Soitin Virtaselle kolme kertaa.", "Soitin {m} kolme kertaa."),
     ("Dem o lil Draganeske.", "Dem o lil {m}."),
+    # two unknown capitalised words in the middle of a sentence
+    ("Vi träffade Xhevdet Qorri på mötet.", "Vi träffade {m} på mötet."),
     # families and handles
     ("Familjen Taikon har inte fått svar.", "Familjen {m} har inte fått svar."),
     ("Hagertin perhe asuu täällä.", "{m} perhe asuu täällä."),
@@ -148,6 +150,9 @@ KEPT = [
     "Jag vill veta mer, kan inte minnas vad de sa.",
     "Mikä on lisää tietoa asumistuesta?",
     "Det kallas ofta medborgarkontor.",
+    "Jag bor nära Gamla Stan, han jobbar på Akademiska Sjukhuset.",
+    "Vi bor på Första Långgatan nära Röda Korset och Svenska Kyrkan.",
+    "Jag är Kalderash och min man är Lovara.",
 ]
 
 
