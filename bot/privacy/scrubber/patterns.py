@@ -106,7 +106,7 @@ _PNR: Final = re.compile(
     r"(?P<serial>[0-9]{3})(?P<check>[0-9])(?![0-9]|[-./][0-9])",
 )
 _HETU: Final = re.compile(
-    r"(?<![0-9])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})(?P<century>[-+A-FU-Ya-fu-y])"
+    r"(?<![\w])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})(?P<century>[-+A-FU-Ya-fu-y])"
     r"(?P<serial>[0-9]{3})(?P<check>[0-9A-FHJ-NPR-Ya-fhj-npr-y])(?![\w])",
 )
 _HETU_CHECK: Final = "0123456789ABCDEFHJKLMNPRSTUVWXY"
