@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any, Literal
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -26,8 +27,10 @@ from telegram.request import BaseRequest
 from bot.cases.groups import BridgeGroups
 from bot.cases.seal import CaseSeal
 from bot.config import Settings
-from bot.content import Library
+from bot.content import ContentError, Library
+from bot.content.addons import Addons, load_addons
 from bot.content.model import Lang
+from bot.feedback.helpful import HelpfulVotes
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
     bridge,
@@ -102,6 +105,7 @@ async def create_services(
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
+    addons = load_checked_addons(settings.content_dir, library)
     services = Services(
         settings=settings,
         library=library,
@@ -115,10 +119,37 @@ async def create_services(
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
         reload_lock=asyncio.Lock(),
+        addons=addons,
+        voice_ids={},
+        helpful_votes=HelpfulVotes(),
         trust=TrustQuestions.load(settings.content_dir / TRUST_FILE),
     )
     services.reload_hooks.append(_reload_search(services))
+    services.reload_hooks.append(_reload_addons(services))
     return services
+
+
+def load_checked_addons(content_dir: Path, library: Library) -> Addons:
+    """Control words, source tags and audio; ContentError if any has an error."""
+    addons, problems = load_addons(content_dir, library)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return addons
+
+
+def _reload_addons(services: Services) -> Callable[[Library], Commit]:
+    """/reload hook: control words, source tags and audio are content too."""
+
+    def prepare(library: Library) -> Commit:
+        addons = load_checked_addons(services.settings.content_dir, library)
+
+        def commit() -> None:
+            services.addons = addons
+
+        return commit
+
+    return prepare
 
 
 def build_search(library: Library, settings: Settings) -> SearchEngine:

@@ -6,14 +6,16 @@ from telegram import Update
 
 from bot.content.model import Lang
 from bot.handlers.common import show, translator
+from bot.handlers.voice import send_welcome
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
 from bot.ui.privacy import greeting_card, with_card
 
 
 async def send_greeting(update: Update, context: BotContext, *, edit: bool = False) -> None:
-    """The language choice; to someone with nothing stored yet, with the first-contact card
-    (who runs the bot, no name needed, /privacy) in all three languages above it."""
+    """The language choice; a new greeting also says welcome aloud where it is recorded; to
+    someone with nothing stored yet, with the first-contact card (who runs the bot, no name
+    needed, /privacy) in all three languages above it."""
     services = context.services
     user = update.effective_user
     telegram_language = user.language_code if user else None
@@ -24,6 +26,8 @@ async def send_greeting(update: Update, context: BotContext, *, edit: bool = Fal
         card = greeting_card(services.translators, order, services.settings.operator_name)
         screen, _ = with_card(screen, card)  # the greeting is short: the card always fits
     await show(update, context, screen, edit=edit)
+    if not edit:
+        await send_welcome(update, context, views.language_order(telegram_language))
 
 
 async def choose_language(update: Update, context: BotContext, lang: Lang) -> None:
@@ -32,4 +36,5 @@ async def choose_language(update: Update, context: BotContext, lang: Lang) -> No
     if who is None:
         return
     context.remember(await services.db.set_preference(who.key, services.today(), lang=lang))
-    await show(update, context, views.main_menu(translator(services, lang)), edit=True)
+    screen = views.main_menu(translator(services, lang), icons=services.library.pictograms)
+    await show(update, context, screen, edit=True)

@@ -1,7 +1,9 @@
 """Menus and topics: the main menu, opening a topic (asking for the municipality first when a
-local topic needs one)."""
+local topic needs one), and its parts one tap away."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from telegram import Update
 
@@ -14,6 +16,7 @@ from bot.storage.database import Preference
 from bot.ui import screens as views
 from bot.ui.privacy import card_button, with_card
 from bot.ui.screens import Screen
+from bot.ui.topic import ANSWER, topic_screen
 
 #: The content topic about bridge-builders offers to ask one.
 BRIDGE_TOPIC = "bridge-builders"
@@ -26,8 +29,10 @@ async def menu_command(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
-    t = translator(context.services, who.lang)
-    await show(update, context, views.main_menu(t, extra=ask_rows(context.services, who, t)))
+    services = context.services
+    t = translator(services, who.lang)
+    menu = views.main_menu(t, extra=ask_rows(services, who, t), icons=services.library.pictograms)
+    await show(update, context, menu)
 
 
 async def open_topic(
@@ -39,9 +44,12 @@ async def open_topic(
     preference: Preference,
     content_lang: Lang | None = None,
     edit: bool = True,
+    part: str = ANSWER,
+    alternatives: Sequence[str] = (),
     card: str | None = None,
 ) -> None:
-    """`card`: the first-contact card (bot/ui/privacy.py) shown above the screen."""
+    """The topic's short answer (or one `part` of it); a local topic asks for the municipality
+    first when none is chosen. `card`: the first-contact card (bot/ui/privacy.py) above it."""
     services = context.services
     t = translator(services, ui_lang)
     offered = services.municipality_ids
@@ -52,27 +60,33 @@ async def open_topic(
         screen = views.municipality_chooser(t, services.library, offered, then_topic=topic_id)
         await _show_with_card(update, context, screen, card, edit=edit)
         return
-    options = {
-        "ui_lang": ui_lang,
-        "content_lang": content_lang,
-        "municipality": municipality,
-        "can_change_municipality": len(offered) > 1,
-        "extra": ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
-    }
-    screen = views.topic_screen(t, services.library, topic_id, **options)  # type: ignore[arg-type]
-    if card:
-        carded = views.topic_screen(
+    shown_lang = content_lang or ui_lang
+
+    def build(with_card_text: str | None) -> Screen:
+        return topic_screen(
             t,
             services.library,
             topic_id,
-            card=card,
-            **options,  # type: ignore[arg-type]
+            ui_lang=ui_lang,
+            content_lang=content_lang,
+            municipality=municipality,
+            can_change_municipality=len(offered) > 1,
+            part=part,
+            has_audio=services.addons.audio.clip(shown_lang, topic_id) is not None,
+            alternatives=alternatives,
+            extra=ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
+            card=with_card_text,
         )
+
+    screen = build(None)
+    if card:
+        carded = build(card)
         if len(carded.messages) == len(screen.messages):
             screen = carded
         else:  # no room for the text without splitting the topic: the card as a button
             screen = Screen(screen.messages, ((card_button(t),), *screen.keyboard))
-    services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
+    if part == ANSWER:
+        services.db.count_topic_view(topic_id, shown_lang, services.today())
     await show(update, context, screen, edit=edit)
 
 

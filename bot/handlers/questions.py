@@ -14,6 +14,7 @@ from telegram import Message, Update
 
 from bot.handlers.asking import ask_rows
 from bot.handlers.common import delete_messages, show, translator
+from bot.handlers.navigation import open_topic
 from bot.plumbing.context import BotContext, PendingQuestion, Visitor
 from bot.storage.feedback import count_search_miss, save_unanswered, scrub_question
 from bot.ui import privacy as privacy_ui
@@ -28,19 +29,25 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
     services = context.services
     t = translator(services, who.lang)
     result = services.search.search(message.text)
+    icons = services.library.pictograms
     if result.kind == "match":
+        # Answer first, as from the menu: the short answer, what to do, places near you.
         best, *others = result.topic_ids
-        screen = views.topic_preview(
-            t, services.library, best, ui_lang=who.lang, alternatives=others[:2]
+        await open_topic(
+            update,
+            context,
+            best,
+            ui_lang=who.lang,
+            preference=who.preference,
+            edit=False,
+            alternatives=others[:2],
         )
-        services.db.count_topic_view(best, who.lang, services.today())
-        await show(update, context, screen)
     elif result.kind == "choices":
         await show(
             update, context, views.search_choices(t, services.library, who.lang, result.topic_ids)
         )
     elif result.kind in {"greeting", "thanks"}:
-        await show(update, context, views.small_talk(t, result.kind))
+        await show(update, context, views.small_talk(t, result.kind, icons=icons))
     else:
         await count_search_miss(services.db, who.lang, services.today())
         token = secrets.token_hex(4)
@@ -50,7 +57,7 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
                 token, message.text, message.message_id
             )
         extra = ask_rows(services, who, t, token)
-        await show(update, context, views.search_miss(t, token, extra))
+        await show(update, context, views.search_miss(t, token, extra, icons=icons))
 
 
 async def submit_question(
@@ -67,7 +74,8 @@ async def submit_question(
     data = context.user_data
     pending = data.pending_question if data is not None else None
     if pending is None or pending.token != token:
-        await show(update, context, views.stale_button_screen(t), edit=True)
+        screen = views.stale_button_screen(t, icons=services.library.pictograms)
+        await show(update, context, screen, edit=True)
         return
     marker = removed_marker(t)
     if step == "ask":

@@ -30,6 +30,10 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+#: A button pressed while this many of the person's updates are in progress or waiting is
+#: answered at once and dropped: at about one reply a second per chat, the queue ahead of it is
+#: still well inside Telegram's answer deadline (review F17).
+COLLAPSE_BACKLOG = 5
 #: Verdicts waiting for their update to reach the handlers; more means updates were lost.
 _MAX_PENDING = 4096
 
@@ -55,7 +59,11 @@ class FloodGate:
             return Admission.ORDERED  # groups and channels get no answer anyway
         verdict = self.services.flood.check(self.services.keys.key(user.id))
         if verdict is Verdict.ALLOW:
-            if query is not None and self.backlog is not None and self.backlog(user.id) >= 2:
+            if (
+                query is not None
+                and self.backlog is not None
+                and self.backlog(user.id) >= COLLAPSE_BACKLOG
+            ):
                 # A burst of presses behind the person's own backlog would be answered after
                 # Telegram's deadline (review F17): answer this one at once, silently, and drop
                 # it (the person's earlier updates are still answered in order).

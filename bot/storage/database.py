@@ -131,6 +131,17 @@ MIGRATIONS: list[str] = [
         day TEXT NOT NULL
     );
     """,
+    # "Was this helpful?": anonymous counters per topic, language and ISO week (issue 11).
+    """
+    CREATE TABLE helpful_votes (
+        topic_id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        week TEXT NOT NULL,
+        yes INTEGER NOT NULL DEFAULT 0,
+        no INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (topic_id, lang, week)
+    );
+    """,
 ]
 
 
