@@ -26,7 +26,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.content.checker import check
 from bot.content.model import Lang, Library
 from bot.i18n import Translator, load_translators
 from bot.services import Commit, ReloadHook, Services
@@ -76,6 +75,10 @@ def _relative(text: str, *roots: Path) -> str:
 
 def _prepare(services: Services, hooks: list[ReloadHook]) -> _Prepared | ReloadResult:
     """Check and build everything new without touching `services`; slow, runs in any thread."""
+    # The checker (glossary, catalog gaps, rendered lengths) is only needed on a reload: not
+    # imported at start-up.
+    from bot.content.checker import check
+
     settings = services.settings
     roots = (settings.content_dir, settings.locale_dir.parent)
     try:

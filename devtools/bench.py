@@ -49,7 +49,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -415,6 +415,9 @@ class Workload:
     users: tuple[tuple[str, str], ...]
     warmup: tuple[tuple[str, ...], ...]
     timed: tuple[tuple[str, ...], ...]
+    #: The bot's built content and search index (BOT_CACHE_DIR), shared by every round as by
+    #: the restarts of a deployed bot; None: each round builds them (a first start).
+    cache_dir: Path | None = None
 
     @classmethod
     def build(cls, config: BenchConfig, questions: Sequence[Question]) -> Workload:
@@ -490,7 +493,7 @@ def flood_pause(tokens_used: int, tokens_needed: int, elapsed: float) -> float:
 # --- running one subprocess ----------------------------------------------------------------------
 
 
-def _environment(api: FakeBotApi, data_dir: Path) -> dict[str, str]:
+def _environment(api: FakeBotApi, data_dir: Path, cache_dir: Path | None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "TELEGRAM_"))}
     env.pop("BENCH_ECHO_CONCURRENT_UPDATES", None)
     path = env.get("PYTHONPATH")
@@ -498,6 +501,8 @@ def _environment(api: FakeBotApi, data_dir: Path) -> dict[str, str]:
     env["TELEGRAM_BOT_TOKEN"] = api.token
     env["TELEGRAM_API_BASE_URL"] = api.base_url
     env["BOT_DATA_DIR"] = str(data_dir)
+    if cache_dir is not None:
+        env["BOT_CACHE_DIR"] = str(cache_dir)
     return env
 
 
@@ -641,7 +646,7 @@ async def run_round(contender: Contender, workload: Workload) -> RoundResult:
         data_dir = Path(tmp)
         log_file = data_dir / "subprocess.log"
         async with FakeBotApi() as api:
-            env = _environment(api, data_dir)
+            env = _environment(api, data_dir, workload.cache_dir)
             argv = _command(contender, env)
             with log_file.open("wb") as log:
                 spawned = time.perf_counter()
@@ -752,8 +757,27 @@ def run_benchmark(config: BenchConfig, *, progress: bool = False) -> BenchReport
     echo = Contender("echo", "echo bot: bare PTB, 1 update at a time")
     main = [c for c in (deployed, unlimited, echo) if c is not None]
     say("end to end ...")
-    asyncio.run(run_rounds(main, workload, config.rounds, progress))
+    with tempfile.TemporaryDirectory(prefix="bot-bench-cache-") as cache:
+        # Start-up is measured as a deployed bot restarts: content and index built before.
+        workload = dataclasses.replace(workload, cache_dir=prime_cache(Path(cache)))
+        notes.append("start-up: the bot restarting with its built content cached (BOT_CACHE_DIR)")
+        asyncio.run(run_rounds(main, workload, config.rounds, progress))
+        sweep = run_sweep(config, workload, options, unlimited, notes, say, progress)
+    machine["loadavg_after"] = _loadavg()
+    return BenchReport(
+        config, latency, deployed, unlimited, echo, tuple(sweep), tuple(notes), machine
+    )
 
+
+def run_sweep(
+    config: BenchConfig,
+    workload: Workload,
+    options: dict[str, Any],
+    unlimited: Contender | None,
+    notes: list[str],
+    say: Callable[[str], None],
+    progress: bool,
+) -> list[SweepPoint]:
     sweep: list[SweepPoint] = []
     if not config.sweep:
         pass
@@ -773,10 +797,20 @@ def run_benchmark(config: BenchConfig, *, progress: bool = False) -> BenchReport
                 run_rounds([point.bot, point.echo], workload, config.sweep_rounds, progress)
             )
             sweep.append(point)
-    machine["loadavg_after"] = _loadavg()
-    return BenchReport(
-        config, latency, deployed, unlimited, echo, tuple(sweep), tuple(notes), machine
+    return sweep
+
+
+def prime_cache(cache_dir: Path) -> Path:
+    """Build the content and search index into `cache_dir` as the bot's first start would."""
+    from bot.app import build_search
+    from bot.config import Settings
+    from bot.prebuilt import library_and_search
+
+    settings = Settings(token="", cache_dir=cache_dir)
+    library_and_search(
+        settings.content_dir, cache_dir, lambda library: build_search(library, settings)
     )
+    return cache_dir
 
 
 def _loadavg() -> str:

@@ -9,8 +9,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, load_settings
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,7 +110,7 @@ async def _chat_session(language_code: str) -> None:
             settings = replace(
                 base, token=api.token, api_base_url=api.base_url, data_dir=Path(data_dir)
             )
-            async with running_bot(settings, poll_timeout=1):
+            async with running_bot(settings, poll_timeout=1) as application:
                 user = api.new_user(first_name="You", language_code=language_code)
                 print(
                     "Chatting with the bot. Type a message, a number to press a button, "
@@ -114,8 +118,19 @@ async def _chat_session(language_code: str) -> None:
                     flush=True,
                 )
                 await run_terminal(
-                    api, user, stdin_lines(), sys.stdout, echo_input=not sys.stdin.isatty()
+                    api,
+                    user,
+                    stdin_lines(),
+                    sys.stdout,
+                    echo_input=not sys.stdin.isatty(),
+                    busy=lambda: bot_busy(application),
                 )
+
+
+def bot_busy(application: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Updates waiting or in progress (a reply held by the rate limiter is in progress)."""
+    processing = application.update_processor.current_concurrent_updates
+    return processing > 0 or application.update_queue.qsize() > 0
 
 
 # --- catalogs -----------------------------------------------------------------------------------

@@ -174,6 +174,8 @@ class EvalReport:
     misses: tuple[Miss, ...]
     false_positives: tuple[FalsePositive, ...]
     per_language: tuple[LanguageStats, ...] = ()
+    #: True positives that also remove letters or digits outside every gold span.
+    overreach: tuple[FalsePositive, ...] = ()
 
     def kind(self, kind: str) -> KindStats:
         for stats in self.per_kind:
@@ -204,6 +206,10 @@ class EvalReport:
         rows.extend(
             f"  {fp.source}:{fp.line_no} {fp.kind}: {fp.text!r} in {fp.line!r}"
             for fp in self.false_positives
+        )
+        rows.append(f"findings reaching past their gold span: {len(self.overreach)}")
+        rows.extend(
+            f"  {o.source}:{o.line_no} {o.kind}: {o.text!r} in {o.line!r}" for o in self.overreach
         )
         return "\n".join(rows)
 
@@ -250,8 +256,10 @@ def _count(
     counts: _Counts,
     misses: list[Miss],
     false_positives: list[FalsePositive],
+    overreach: list[FalsePositive],
 ) -> None:
     covered_any = _positions(findings)
+    gold_positions = {i for g in example.gold for i in range(g.start, g.end)}
     for span in example.gold:
         row = counts[span.kind]
         row[0] += 1
@@ -268,6 +276,16 @@ def _count(
         row[3] += 1
         if any(finding.start < g.end and g.start < finding.end for g in example.gold):
             row[4] += 1
+            outside = (
+                i
+                for i in range(finding.start, finding.end)
+                if i not in gold_positions and example.text[i].isalnum()
+            )
+            if any(True for _ in outside):
+                text = example.text[finding.start : finding.end]
+                overreach.append(
+                    FalsePositive(example.line_no, finding.kind, text, example.text, example.source)
+                )
         else:
             text = example.text[finding.start : finding.end]
             false_positives.append(
@@ -288,11 +306,12 @@ def evaluate_examples(examples: Sequence[Example]) -> EvalReport:
     sizes: dict[str, int] = {}
     misses: list[Miss] = []
     false_positives: list[FalsePositive] = []
+    overreach: list[FalsePositive] = []
     for example in examples:
         findings = find_personal_data(example.text)
         lang_counts = by_lang.setdefault(example.lang, {kind: [0] * 5 for kind in KINDS})
         sizes[example.lang] = sizes.get(example.lang, 0) + 1
-        _count(example, findings, lang_counts, misses, false_positives)
+        _count(example, findings, lang_counts, misses, false_positives, overreach)
     for lang_counts in by_lang.values():
         for kind, row in lang_counts.items():
             total = counts.setdefault(kind, [0] * 5)
@@ -304,7 +323,13 @@ def evaluate_examples(examples: Sequence[Example]) -> EvalReport:
         for lang in sorted(by_lang, key=lambda x: (x not in LANGUAGES, LANGUAGES.index(x)))
     )
     return EvalReport(
-        len(examples), per_kind, overall, tuple(misses), tuple(false_positives), languages
+        len(examples),
+        per_kind,
+        overall,
+        tuple(misses),
+        tuple(false_positives),
+        languages,
+        tuple(overreach),
     )
 
 

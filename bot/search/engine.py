@@ -44,11 +44,12 @@ MIN_SCORE = 0.75
 MIN_COVERAGE = 0.34
 STRONG_SCORE = 4.0
 #: below this share of the query's words recognised, the message is "not understood"; a
-#: two-word message needs both (one known word of two is not enough: "i love pizza")
+#: two-word message needs both (one known word of two is not enough: "i love pizza", "min
+#: katt är sjuk"; tried: letting one strong word of two through answered more off-topic)
 MIN_KNOWN = 0.5
 #: a confident match on the strength of a single word needs that word to score this much;
 #: otherwise it needs two matched words or a situation (content/search/concepts.yaml)
-STRONG_WORD = 4.0
+STRONG_WORD = 6.0
 #: choices are offered only when the best of them scores at least this much
 MIN_CHOICE_SCORE = 1.5
 
@@ -164,6 +165,7 @@ def decide(ranking: Ranking, limit: int = 3) -> SearchResult:
     if not ranking.units and not situation:
         return SearchResult("none")  # only neutral words ("mamma", "help")
     known = ranking.units if ranking.known is None else ranking.known
+    best_word = ranking.best_word[0] if ranking.best_word else best.score
     if (
         ranking.units
         and not situation
@@ -177,7 +179,6 @@ def decide(ranking: Ranking, limit: int = 3) -> SearchResult:
         return SearchResult("none")
     if ranking.topical and not ranking.topical[0] and not situation:
         return SearchResult("none")  # only words from its body text: not what it is about
-    best_word = ranking.best_word[0] if ranking.best_word else best.score
     evidence = situation or ranking.matched[0] >= 2 or best_word >= STRONG_WORD
     if situation and any(ranking.situations[1:3]):
         evidence = False  # situations point to two topics: both are plausible

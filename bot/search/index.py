@@ -458,11 +458,17 @@ class SearchIndex:
                     matched[doc].add(position)
                     if value > best_word[doc]:
                         best_word[doc] = value
-                    if value >= WEAK_WORD_SCORE:
-                        read.add(position)
-            if kind == _CONTENT and self._topical is not None:
-                for term in unit:
-                    topical_docs.update(self._topical.get(term, ()))
+            if kind == _CONTENT:
+                mine: set[int] = set()
+                if self._topical is not None:
+                    for term in unit:
+                        mine.update(self._topical.get(term, ()))
+                    topical_docs.update(mine)
+                if any(
+                    value >= WEAK_WORD_SCORE and (self._topical is None or doc in mine)
+                    for doc, value in best.items()
+                ):
+                    read.add(position)
         # stop words may fill a situation's slot ("ta" in "soc vill ta mina barn")
         stopped = [
             _flatten(self._terms_of(w))

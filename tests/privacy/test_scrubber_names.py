@@ -306,3 +306,17 @@ def test_name_recall_and_precision_per_language() -> None:
         name = next(s for s in stats.per_kind if s.kind == "name")
         assert name.recall is not None and name.recall >= 0.95, (lang, report.format())
         assert stats.overall.precision is not None and stats.overall.precision >= 0.95, lang
+
+
+def test_eval_reports_findings_that_reach_past_their_gold_span(tmp_path: Path) -> None:
+    from devtools.scrubber_eval import evaluate
+
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text(
+        "# lang: fi\nAnnoin paperit ⟦name:Marja⟧lle.\nSoitin ⟦name:Virtaselle⟧.\n",
+        encoding="utf-8",
+    )
+    report = evaluate(corpus)
+    assert [(o.line_no, o.text) for o in report.overreach] == [(2, "Marjalle")]
+    assert report.language("fi").overall.precision == 1.0
+    assert "reaching past their gold span: 1" in report.format()

@@ -228,6 +228,18 @@ _SURNAME_ENDINGS: Final = (
     "quist",
 )
 
+# Finnish words shaped like -nen surnames: verbal nouns and adjectives ("tapaaminen",
+# "viranomainen", "suomenkielinen", "kielteinen", "erityinen", "nainen").
+_NOT_SURNAME_ENDINGS: Final = (
+    "minen",
+    "llinen",
+    "kielinen",
+    "nainen",
+    "omainen",
+    "teinen",
+    "yinen",
+)
+
 # --- case endings --------------------------------------------------------------------------------
 
 # Finnish cases (after folding: ä -> a, ö -> o); "i"-forms follow a consonant ("Lindbergille").
@@ -426,7 +438,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
         elif strength == _AMBIGUOUS:
             name[i] = capital[i] and not initial[i]
         elif capital[i] and not initial[i] and keys[i].endswith(_SURNAME_ENDINGS):
-            name[i] = len(keys[i]) >= 6
+            name[i] = len(keys[i]) >= 6 and not keys[i].endswith(_NOT_SURNAME_ENDINGS)
     # Pairs: a capitalised (or listed) word next to a name is part of it.
     changed = any(name)
     while changed:

@@ -106,7 +106,7 @@ _PNR: Final = re.compile(
     r"(?P<serial>[0-9]{3})(?P<check>[0-9])(?![0-9]|[-./][0-9])",
 )
 _HETU: Final = re.compile(
-    r"(?<![0-9])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})(?P<century>[-+A-FU-Ya-fu-y])"
+    r"(?<![\w])(?P<dd>[0-9]{2})(?P<mm>[0-9]{2})(?P<yy>[0-9]{2})(?P<century>[-+A-FU-Ya-fu-y])"
     r"(?P<serial>[0-9]{3})(?P<check>[0-9A-FHJ-NPR-Ya-fhj-npr-y])(?![\w])",
 )
 _HETU_CHECK: Final = "0123456789ABCDEFHJKLMNPRSTUVWXY"
@@ -320,14 +320,13 @@ def _find_email(text: str, out: list[Candidate]) -> None:
     at = text.find("@")
     while at != -1:
         # "anna.taikon @ gmail.com": one space on each side is allowed when the domain has a
-        # dot, so "Ses vi @ biblioteket?" stays.
-        left = at - 1 if at > 0 and text[at - 1] == " " else at
-        right = at + 2 if text[at + 1 : at + 2] == " " else at + 1
+        # dot, so "Ses vi @ biblioteket?" stays and "har @mirela.k" is a handle.
+        spaced = at > 0 and text[at - 1] == " " and text[at + 1 : at + 2] == " "
+        left, right = (at - 1, at + 2) if spaced else (at, at + 1)
         start = left
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in _EMAIL_LOCAL_CHARS):
             start -= 1
         domain = _EMAIL_DOMAIN.match(text, right) if start < left else None
-        spaced = left != at or right != at + 1
         if domain is not None and (not spaced or "." in domain.group()):
             out.append((start, domain.end(), _RANK_EMAIL, "email"))
         at = text.find("@", at + 1)
