@@ -76,7 +76,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         case ui.Cancel():
             data.case_draft = None
             data.case_reply = None
-            await show(update, context, views.main_menu(t), edit=True)
+            menu = views.main_menu(t, icons=context.services.library.pictograms)
+            await show(update, context, menu, edit=True)
         case ui.Reply(number):
             if await _owned_case(services, number, chat.id) is None:
                 await show(update, context, ui.closed(t, number))
