@@ -1,4 +1,5 @@
-"""Developer commands: `python -m devtools chat|bench|durability|eval|eval-scrubber|i18n`."""
+"""Developer commands: `python -m devtools chat|bench|durability|eval|eval-scrubber|i18n|
+simulate-feedback`."""
 
 from __future__ import annotations
 
@@ -39,6 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_durability_arguments(durability)
 
+    simulate = commands.add_parser(
+        "simulate-feedback",
+        help="simulated residents answer the survey through the real bot (planted patterns); "
+        "writes each municipality's report and workbook",
+    )
+    simulate.add_argument("--out", type=Path, required=True, help="directory (must be empty)")
+    simulate.add_argument("--residents", type=int, default=340)
+    simulate.add_argument("--seed", type=int, default=12)
+
     # These keep their own options: everything after the command name is passed on unparsed.
     passthrough: dict[str, Callable[[list[str]], int]] = {
         "eval": _search_eval,
@@ -56,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "durability": _durability,
         "chat": _chat,
         "i18n": _i18n,
+        "simulate-feedback": _simulate,
     }
     try:
         return handlers[args.command](args)
@@ -158,3 +169,15 @@ def _i18n(args: argparse.Namespace) -> int:
 with_line_buffering = getattr(sys.stdout, "reconfigure", None)
 if with_line_buffering is not None:  # pragma: no cover - only affects interactive terminals
     with_line_buffering(line_buffering=True)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from devtools.simulate_feedback import run
+
+    out: Path = args.out
+    if out.exists() and any(out.iterdir()):
+        print(f"error: {out} is not empty", file=sys.stderr)
+        return 2
+    for line in run(out, args.residents, args.seed):
+        print(line)
+    return 0

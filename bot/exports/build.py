@@ -224,7 +224,7 @@ def trend(history: Sequence[FeedbackRow], period: Period, labels: Labels) -> Tre
     for service in [*services, ALL]:
         name = None if service == ALL else labels.service(service)
         good = [_good_share(g, name) for g, _ in monthly]
-        respect = [_share(r, name, 0, 3) for _, r in monthly]
+        respect = [_share(r, name, 0) for _, r in monthly]
         now_share, before_share = _good_share(now, name), _good_share(before, name)
         out.append(
             TrendRow(
@@ -263,26 +263,24 @@ def _line(table: Table, name: str | None) -> tuple[tuple[Shown, ...], Shown] | N
 
 
 def _good_share(table: Table, name: str | None) -> Share:
-    return _share(table, name, 0, 3)
+    return _share(table, name, 0)
 
 
-def _share(table: Table, name: str | None, column: int, unanswered: int) -> Share:
-    """Share of `column` among the answers of a line (the column `unanswered` left out)."""
+def _share(table: Table, name: str | None, column: int) -> Share:
+    """Share of `column` among all answers on a line (those who skipped the question count too,
+    so that the share can be worked out whenever the line's total is shown)."""
     line = _line(table, name)
     if line is None:
         return None
     cells, total = line
-    missing = cells[unanswered]
-    if is_hidden(total) or is_hidden(missing) or not isinstance(total, int):
-        return None
-    answered = total - int(missing)
-    if answered < table.values.threshold:
+    threshold = table.values.threshold
+    if not isinstance(total, int) or total < threshold:
         return None
     value = cells[column]
     if isinstance(value, int):
-        return value / answered
-    if value == f"<{table.values.threshold}":
-        return ("<", (table.values.threshold - 1) / answered)
+        return value / total
+    if value == f"<{threshold}":
+        return ("<", (threshold - 1) / total)
     return None
 
 

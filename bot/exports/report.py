@@ -184,8 +184,9 @@ def _words(data: ExportData) -> dict[str, str]:
         "respect": _("Treated with respect, by service"),
         "trend": _("Trend by month"),
         "trend_note": _(
-            "Share of good ratings (4–5) among those who rated, per month, as far as the "
-            "suppressed monthly tables show it; – means too few answers."
+            "Share of good ratings (4–5) among all answers about the service (skipped ratings "
+            "included), per month, as far as the suppressed monthly tables show it; – means too "
+            "few answers."
         ),
         "trend_caption": _("Share of good ratings per month, and this period against the previous"),
         "respect_trend": _("Share treated with respect per month"),

@@ -260,12 +260,15 @@ async def test_trend_shares_come_from_the_monthly_tables(seeded_db: Database) ->
     september = await build(seeded_db, "2026-09")
     services = september.table("services")
     assert services is not None and services.values.column_totals is not None
-    good, _mixed, _bad, unanswered = services.values.column_totals
+    good, _mixed, _bad, _unanswered = services.values.column_totals
     total = services.values.grand_total
     overall = quarter.trend.rows[-1]
     assert overall.service == "Alla verksamheter"
-    if isinstance(good, int) and isinstance(unanswered, int) and isinstance(total, int):
-        assert overall.good[2] == f"{round(good / (total - unanswered) * 100)}\u00a0%"
+    assert isinstance(total, int) and total >= 5  # September has enough answers for a share
+    if isinstance(good, int):
+        assert overall.good[2] == f"{round(good / total * 100)}\u00a0%"
+    else:
+        assert overall.good[2] == f"<{round(4 / total * 100)}\u00a0%"
 
 
 async def test_empty_database(tmp_path: Path) -> None:
