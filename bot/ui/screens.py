@@ -205,8 +205,9 @@ def privacy_screen(
         "• "
         + escape(
             t._(
-                "Anonymous counts: how often each topic is read per week, and how many people "
-                "came through each poster link per day. Nothing in them points to you."
+                "Anonymous counts: how often each topic is read per week, how many found it "
+                "helpful or not, and how many people came through each poster link per day. "
+                "Nothing in them points to you."
             )
         ),
         "• "
