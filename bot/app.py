@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any, Literal
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -26,8 +27,10 @@ from telegram.request import BaseRequest
 from bot.cases.groups import BridgeGroups
 from bot.cases.seal import CaseSeal
 from bot.config import Settings
-from bot.content import Library
+from bot.content import ContentError, Library
+from bot.content.addons import Addons, load_addons
 from bot.content.model import Lang
+from bot.feedback.helpful import HelpfulVotes
 from bot.feedback.limits import SubmissionLimiter
 from bot.handlers import (
     bridge,
@@ -40,9 +43,8 @@ from bot.handlers import (
     navigation,
     staff,
     staff_reload,
-    start,
 )
-from bot.i18n import N_, Translator, load_translators
+from bot.i18n import Translator, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext, UserData
 from bot.plumbing.errors import on_error
@@ -57,19 +59,10 @@ from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
+from bot.ui.commands import COMMANDS
 
 log = logging.getLogger(__name__)
 
-#: Commands in the menu of Telegram clients; descriptions are translated per client language.
-COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", N_("Start and choose language")),
-    ("menu", N_("Main menu")),
-    ("feedback", N_("Give anonymous feedback")),
-    ("language", N_("Change language")),
-    ("privacy", N_("What is stored about you")),
-    ("forget", N_("Delete your data")),
-    ("help", N_("Help")),
-)
 #: Telegram client languages with their own command list; the default list is Swedish.
 COMMAND_LANGUAGES = ("sv", "fi")
 
@@ -108,6 +101,7 @@ async def create_services(
     db = await Database.open(settings.database_path)
     await db.expire_preferences(dt.date.today(), settings.preference_ttl_days)
     await purge_old_comments(db, dt.date.today(), settings.feedback_retention_months)
+    addons = load_checked_addons(settings.content_dir, library)
     services = Services(
         settings=settings,
         library=library,
@@ -121,9 +115,36 @@ async def create_services(
         feedback_limiter=SubmissionLimiter(),
         reload_hooks=[],
         reload_lock=asyncio.Lock(),
+        addons=addons,
+        voice_ids={},
+        helpful_votes=HelpfulVotes(),
     )
     services.reload_hooks.append(_reload_search(services))
+    services.reload_hooks.append(_reload_addons(services))
     return services
+
+
+def load_checked_addons(content_dir: Path, library: Library) -> Addons:
+    """Control words, source tags and audio; ContentError if any has an error."""
+    addons, problems = load_addons(content_dir, library)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise ContentError(errors)
+    return addons
+
+
+def _reload_addons(services: Services) -> Callable[[Library], Commit]:
+    """/reload hook: control words, source tags and audio are content too."""
+
+    def prepare(library: Library) -> Commit:
+        addons = load_checked_addons(services.settings.content_dir, library)
+
+        def commit() -> None:
+            services.addons = addons
+
+        return commit
+
+    return prepare
 
 
 def build_search(library: Library, settings: Settings) -> SearchEngine:
@@ -191,14 +212,19 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
     application.add_handler(feedback.conversation())
     register_bridge_handlers(application)
     commands = {
-        "start": start.start,
+        "start": staff.start_command,
         "language": language.send_greeting,
         "menu": navigation.menu_command,
-        "help": info.help_command,
+        "help": staff.help_command,
         "privacy": info.privacy_command,
         "forget": info.forget,
         "export": staff.export_command,
         "report": staff.report_command,
+        "handled": staff.handled_command,
+        "unhandled": staff.unhandled_command,
+        "quote": staff.quote_command,
+        "unquote": staff.unquote_command,
+        "exportlog": staff.export_log_command,
     }
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=NEW_PRIVATE_MESSAGE))

@@ -1,4 +1,4 @@
-"""Command line of the server: `python -m bot run|check|export|report|backup|links`.
+"""Command line of the server: `python -m bot run|check|export|report|exportlog|backup|links`.
 
 Each command imports what it needs; development tools live in `devtools` (`python -m devtools`).
 """
@@ -15,9 +15,13 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.links.command import add_links_parser, run_links
+
+if TYPE_CHECKING:
+    from bot.exports.labels import Labels
 
 log = logging.getLogger("bot")
 
@@ -50,23 +54,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     review.add_argument("--by", help="optional: the reviewer's organisation or initials")
     backup = commands.add_parser("backup", help="copy the live database safely, bot running or not")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
-    links = commands.add_parser("links", help="deep links per topic and language: CSV, QR, posters")
-    links.add_argument("--username", required=True, help="the bot's Telegram username")
-    links.add_argument(
-        "--source", metavar="TAG", help="source tag counted per poster, e.g. haninge1"
-    )
-    links.add_argument("--csv", metavar="PATH", type=Path, default=Path("links.csv"))
-    links.add_argument("--qr", metavar="DIR", type=Path, help="write an SVG and a PNG per link")
-    links.add_argument("--poster", metavar="DIR", type=Path, help="write an A4 page per topic")
-    links.add_argument("--pdf", action="store_true", help="also print posters to PDF (Chromium)")
+    add_links_parser(commands)
     export = commands.add_parser("export", help="anonymous feedback and counts for staff")
     export.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
     export.add_argument("--out", metavar="PATH", type=Path, help="file, or directory for csv")
     report = commands.add_parser("report", help="staff report: one HTML file with charts")
     report.add_argument("--out", metavar="PATH", type=Path, default=Path("report.html"))
     for staff_command in (export, report):
-        staff_command.add_argument("--since", metavar="YYYY-MM-DD", help="first day (its week)")
-        staff_command.add_argument("--until", metavar="YYYY-MM-DD", help="last day (its week)")
+        staff_command.add_argument(
+            "--period",
+            metavar="PERIOD",
+            help="a whole, ended period: 2026-W05, 2026-03, 2026-T1, 2026-Q1 or 2026 "
+            "(default: last month)",
+        )
+        staff_command.add_argument(
+            "--municipality",
+            metavar="ID",
+            action="append",
+            help="only this municipality's answers (repeat for several; default: all)",
+        )
+        staff_command.add_argument("--lang", choices=["sv", "fi"], default="sv")
+    exportlog = commands.add_parser("exportlog", help="who exported what, and when")
+    exportlog.add_argument("--lang", choices=["sv", "fi"], default="sv")
 
     args = parser.parse_args(argv)
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -78,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "links": _links,
         "export": _export,
         "report": _report,
+        "exportlog": _exportlog,
     }
     try:
         return handlers[args.command](args)
@@ -278,38 +288,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    from bot.content import ContentError, load_library
-    from bot.i18n import load_translators
-    from bot.links.pdf import write_pdfs
-    from bot.links.posters import write_posters
-    from bot.links.qr import write_qr
-    from bot.links.rows import LinkError, all_links, format_table, write_csv
-
-    settings = _settings(require_token=False)
-    try:
-        library = load_library(settings.content_dir)
-        rows = all_links(library, args.username, args.source)
-    except (ContentError, LinkError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(format_table(rows))
-    print(f"{len(rows)} links written to {write_csv(rows, args.csv)}")
-    if args.qr is not None:
-        files = write_qr(rows, args.qr)
-        print(f"{len(files)} QR code files written to {args.qr}")
-    if args.poster is not None:
-        translators = load_translators(settings.locale_dir)
-        posters = write_posters(
-            library, args.username, args.source, args.poster, translators=translators
-        )
-        print(f"{len(posters)} posters and index.html written to {args.poster}")
-        if args.pdf:
-            pdfs = write_pdfs(poster.path for poster in posters)
-            if pdfs:
-                print(f"{len(pdfs)} PDF posters written to {args.poster}")
-            else:
-                print("no Chromium found: PDFs skipped, print the HTML pages instead")
-    return 0
+    return run_links(args, _settings(require_token=False))
 
 
 # --- staff exports ------------------------------------------------------------------------------
@@ -318,46 +297,68 @@ def _links(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from bot.exports.command import run_export
 
-    return _staff_output(run_export, args, fmt=args.format)
+    return _staff_output(run_export, args, fmt=args.format, out=args.out)
 
 
 def _report(args: argparse.Namespace) -> int:
     from bot.exports.command import run_report
 
-    return _staff_output(run_report, args)
+    return _staff_output(run_report, args, out=args.out)
 
 
 def _staff_output(run: Callable[..., str], args: argparse.Namespace, **options: object) -> int:
     """Run an export or report on the server's database; bad input is one line, exit 2."""
-    from bot.exports.command import CommandError
+    from bot.exports.command import CommandError, Request, check_municipalities
 
     settings = _settings(require_token=False)
+    labels = _staff_labels(settings, args.lang)
     try:
-        print(
-            run(
-                settings.database_path,
-                since=args.since,
-                until=args.until,
-                out=args.out,
-                municipality_names=_municipality_names(settings),
-                **options,
-            )
+        wanted = None
+        if args.municipality:
+            wanted = [m.strip() for item in args.municipality for m in item.split(",") if m]
+        request = Request(
+            period=args.period,
+            municipalities=check_municipalities(wanted, labels.municipality_names),
+            labels=labels,
+            topic_ids=tuple(labels.topic_titles),
         )
+        print(run(settings.database_path, request, **options))
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0
 
 
-def _municipality_names(settings: Settings) -> dict[str, str]:
-    """Municipality names from the content, or none (ids are shown) if it does not load."""
-    from bot.content import ContentError, load_library
+def _exportlog(args: argparse.Namespace) -> int:
+    from bot.exports.command import CommandError, run_export_log
+    from bot.privacy.keys import UserKeys, load_or_create_secret
 
+    settings = _settings(require_token=False)
+    labels = _staff_labels(settings, args.lang)
+    keys = UserKeys(load_or_create_secret(settings.data_dir, settings.secret))
+    names = {keys.key(staff_id): str(staff_id) for staff_id in settings.staff_ids}
+    try:
+        print(run_export_log(settings.database_path, labels, names))
+    except CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _staff_labels(settings: Settings, lang: str) -> Labels:
+    """Staff words from the catalogs, with municipality names and topic titles from content."""
+    from bot.content import ContentError, load_library
+    from bot.exports.labels import Labels
+    from bot.i18n import load_translators
+
+    translators = load_translators(settings.locale_dir)
     try:
         library = load_library(settings.content_dir)
     except ContentError:
-        return {}
-    return {m.id: m.name for m in library.municipalities}
+        return Labels(translators["fi" if lang == "fi" else "sv"])
+    names = {m.id: m.name for m in library.municipalities}
+    titles = {tid: library.topic("sv", tid).title for tid in library.topic_ids}
+    return Labels(translators["fi" if lang == "fi" else "sv"], names, titles)
 
 
 # --- backup -------------------------------------------------------------------------------------

@@ -50,6 +50,9 @@ class Settings:
     feedback_retention_months: int = 24
     source_max_age_days: int = 365
     staff_ids: frozenset[int] = field(default_factory=frozenset)
+    #: Staff ids with the municipalities whose data they may see; () means all. BOT_STAFF:
+    #: "<id>:<municipality>|<municipality>,<id>:all". Ids only in BOT_STAFF_IDS see all.
+    staff_scopes: tuple[tuple[int, tuple[str, ...]], ...] = field(default=(), repr=False)
     #: Municipality ids offered to residents; empty means every municipality in the content.
     municipalities: tuple[str, ...] = ()
     log_level: str = "INFO"
@@ -74,9 +77,22 @@ class Settings:
         """Where the built library and search index are kept between starts (bot/prebuilt.py)."""
         return self.cache_dir if self.cache_dir is not None else self.data_dir / "cache"
 
+    def __post_init__(self) -> None:
+        mapped = frozenset(staff_id for staff_id, _ in self.staff_scopes)
+        object.__setattr__(self, "staff_ids", self.staff_ids | mapped)
+
     @property
     def database_path(self) -> Path:
         return self.data_dir / "bot.sqlite3"
+
+    def staff_scope(self, user_id: int) -> frozenset[str] | None:
+        """The municipalities a staff member may see; None means all. KeyError if not staff."""
+        if user_id not in self.staff_ids:
+            raise KeyError("not staff")
+        for staff_id, municipalities in self.staff_scopes:
+            if staff_id == user_id:
+                return frozenset(municipalities) if municipalities else None
+        return None
 
     def bridge_builder(self, user_id: int) -> BridgeBuilder | None:
         return next((b for b in self.bridge_builders if b.user_id == user_id), None)
@@ -106,6 +122,7 @@ _ENV_KEYS: dict[str, str] = {
     "BOT_FEEDBACK_RETENTION_MONTHS": "feedback_retention_months",
     "BOT_SOURCE_MAX_AGE_DAYS": "source_max_age_days",
     "BOT_STAFF_IDS": "staff_ids",
+    "BOT_STAFF": "staff_scopes",
     "BOT_MUNICIPALITIES": "municipalities",
     "BOT_LOG_LEVEL": "log_level",
     "BOT_WEBHOOK_LISTEN": "webhook_listen",
@@ -185,6 +202,8 @@ def _coerce(key: str, value: Any) -> Any:
             return frozenset(int(str(item).strip()) for item in items if str(item).strip())
         except ValueError:
             raise ValueError("BOT_STAFF_IDS must be comma-separated Telegram user ids") from None
+    if key == "staff_scopes":
+        return _staff_scopes(value)
     if key == "municipalities":
         items = value if isinstance(value, list) else str(value).split(",")
         return tuple(str(item).strip() for item in items if str(item).strip())
@@ -204,6 +223,27 @@ def _coerce(key: str, value: Any) -> Any:
             raise ValueError("BOT_OPERATOR_NAME must be at most 60 characters, without < > &")
         return name
     return str(value)
+
+
+def _staff_scopes(value: Any) -> tuple[tuple[int, tuple[str, ...]], ...]:
+    """BOT_STAFF: "4242:haninge|huddinge,5151:all" (a TOML list of such strings works too)."""
+    items = value if isinstance(value, list) else str(value).split(",")
+    scopes: dict[int, tuple[str, ...]] = {}
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        staff_id, separator, names = item.partition(":")
+        municipalities = tuple(n.strip() for n in names.split("|") if n.strip())
+        try:
+            number = int(staff_id.strip())
+        except ValueError:
+            raise ValueError(
+                "BOT_STAFF must be <id>:<municipality>|<municipality> or <id>:all, comma-separated"
+            ) from None
+        if not separator or not municipalities:
+            raise ValueError("BOT_STAFF: give each staff id municipalities or 'all'")
+        scopes[number] = () if "all" in municipalities else municipalities
+    return tuple(sorted(scopes.items()))
 
 
 def _items(value: Any) -> list[str]:

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from bot.cases.groups import BridgeGroups
 from bot.cases.seal import CaseSeal
 from bot.config import Settings
+from bot.content.addons import Addons
 from bot.content.model import Lang, Library
+from bot.feedback.helpful import HelpfulVotes
 from bot.feedback.limits import SubmissionLimiter
 from bot.i18n import Translator
 from bot.links.reach import WeeklyPeople
@@ -43,6 +45,8 @@ class Services:
     bridge: BridgeGroups = field(default_factory=BridgeGroups)
     #: Seals the case records' chat link (key outside the data dir, or in memory only).
     case_seal: CaseSeal = field(default_factory=lambda: CaseSeal(None))
+    #: New questions to bridge-builders per user key and day (in memory only): at most 3.
+    case_limiter: SubmissionLimiter = field(default_factory=SubmissionLimiter)
     #: Who was counted this week per source tag: keyed hashes in memory only.
     reach_people: WeeklyPeople = field(default_factory=WeeklyPeople)
     #: The clock for case times (hours to first answer); injected like `today`.
@@ -55,6 +59,15 @@ class Services:
     #: Parts of the bot that derive state from the library (the search index) and rebuild it
     #: on /reload; see bot/reload.py.
     reload_hooks: list[ReloadHook] = field(default_factory=list)
+    #: Control words, source tags with their place, recorded audio (reloaded with the library).
+    addons: Addons = field(default_factory=Addons)
+    #: Telegram's file_id per uploaded recording (by the file's sha256), so each file is
+    #: uploaded once. In memory: not personal, and re-uploading after a restart is cheap.
+    voice_ids: dict[str, str] = field(default_factory=dict)
+    #: "Was this helpful?": one vote per person, topic and day (in memory only).
+    helpful_votes: HelpfulVotes = field(default_factory=HelpfulVotes)
+    #: Staff chats (HMAC keys, in memory only) whose command menu has the staff commands.
+    staff_menus: set[str] = field(default_factory=set)
     #: One /reload or SIGHUP at a time.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

@@ -4,7 +4,10 @@ Each input line is a message from the user to the bot.  A bare number N presses 
 last bot message that showed buttons (numbered 1.. across the whole keyboard); start a line with
 a backslash to send a number (or anything else) as text: ``\\42`` sends "42".  After each input
 the terminal waits until the bot is idle and prints the bot's new and edited messages as plain
-text.  It knows nothing about the bot's handlers: it only talks to `FakeBotApi`.
+text.  It knows nothing about the bot's handlers: it only talks to `FakeBotApi`, and, when given
+`busy`, asks whether the bot is still working on an update: the outgoing per-chat limiter holds a
+reply inside the handler without any request in flight, so "no request for a moment" alone is
+not "done", and piped input would race ahead of (and at its end lose) the bot's replies.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import contextlib
 import re
 import sys
 import threading
-from collections.abc import AsyncIterable, AsyncIterator, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable
 from typing import TextIO
 
 from devtools.fake_telegram import FakeBotApi, FakeUser, SentMessage
@@ -46,7 +49,7 @@ def render_message(message: SentMessage, *, edited: bool = False) -> list[str]:
     if message.kind != "text":
         size = len(message.file) if message.file is not None else 0
         name = message.filename or message.kind
-        label = "file" if message.kind == "document" else "photo"
+        label = {"document": "file", "photo": "photo", "voice": "voice"}[message.kind]
         lines.append(f"[{label}: {name} ({size} bytes)]")
     text = _with_link_urls(message)
     if text:
@@ -84,9 +87,16 @@ async def _aiter(
 
 class _Terminal:
     def __init__(
-        self, api: FakeBotApi, user: FakeUser, out: TextIO, quiet: float, timeout: float
+        self,
+        api: FakeBotApi,
+        user: FakeUser,
+        out: TextIO,
+        quiet: float,
+        timeout: float,
+        busy: Callable[[], bool] | None = None,
     ) -> None:
         self.api = api
+        self.busy = busy
         self.user = user
         self.out = out
         self.quiet = quiet
@@ -131,10 +141,22 @@ class _Terminal:
         return True
 
     async def settle(self) -> None:
-        try:
-            await self.api.wait_until_idle(quiet=self.quiet, timeout=self.timeout)
-        except TimeoutError:
-            self.say(f"(the bot did not finish within {self.timeout:g} s)")
+        """Wait until the bot has taken the input and finished every update it started."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        while True:
+            remaining = deadline - loop.time()
+            try:
+                await self.api.wait_until_idle(quiet=self.quiet, timeout=max(remaining, 0.01))
+            except TimeoutError:
+                self.say(f"(the bot did not finish within {self.timeout:g} s)")
+                return
+            if self.busy is None or not self.busy():
+                return
+            if loop.time() >= deadline:
+                self.say(f"(the bot did not finish within {self.timeout:g} s)")
+                return
+            await asyncio.sleep(self.quiet)
 
     def print_new(self) -> None:
         events = self.api.events_since(self.mark)
@@ -172,14 +194,17 @@ async def run_terminal(
     *,
     echo_input: bool = False,
     quiet: float = 0.15,
-    idle_timeout: float = 10.0,
+    idle_timeout: float = 60.0,
+    busy: Callable[[], bool] | None = None,
 ) -> None:
     """Feed `lines` to the bot as `user` and print its replies to `out` until input ends.
 
     `echo_input` also prints each input line as "> line" (useful for scripted transcripts).
-    `quiet` and `idle_timeout` are passed to `FakeBotApi.wait_until_idle` after each input.
+    After each input the terminal waits (at most `idle_timeout` s) until the fake has been quiet
+    for `quiet` s and `busy()`, if given, is false: the bot finished every update, replies that
+    the rate limiter held back included. Only then is the next line sent.
     """
-    terminal = _Terminal(api, user, out, quiet, idle_timeout)
+    terminal = _Terminal(api, user, out, quiet, idle_timeout, busy)
     async for line in _aiter(lines):
         if echo_input:
             terminal.say(f"> {line.rstrip()}")

@@ -1,4 +1,5 @@
-"""Developer commands: `python -m devtools chat|bench|durability|eval|eval-scrubber|i18n`."""
+"""Developer commands: `python -m devtools chat|bench|durability|eval|eval-scrubber|i18n|
+simulate-feedback`."""
 
 from __future__ import annotations
 
@@ -9,8 +10,12 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from bot.config import ConfigError, load_settings
+
+if TYPE_CHECKING:
+    from telegram.ext import Application
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,6 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     add_durability_arguments(durability)
 
+    simulate = commands.add_parser(
+        "simulate-feedback",
+        help="simulated residents answer the survey through the real bot (planted patterns); "
+        "writes each municipality's report and workbook",
+    )
+    simulate.add_argument("--out", type=Path, required=True, help="directory (must be empty)")
+    simulate.add_argument("--residents", type=int, default=340)
+    simulate.add_argument("--seed", type=int, default=12)
+
     # These keep their own options: everything after the command name is passed on unparsed.
     passthrough: dict[str, Callable[[list[str]], int]] = {
         "eval": _search_eval,
@@ -52,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "durability": _durability,
         "chat": _chat,
         "i18n": _i18n,
+        "simulate-feedback": _simulate,
     }
     try:
         return handlers[args.command](args)
@@ -106,7 +121,7 @@ async def _chat_session(language_code: str) -> None:
             settings = replace(
                 base, token=api.token, api_base_url=api.base_url, data_dir=Path(data_dir)
             )
-            async with running_bot(settings, poll_timeout=1):
+            async with running_bot(settings, poll_timeout=1) as application:
                 user = api.new_user(first_name="You", language_code=language_code)
                 print(
                     "Chatting with the bot. Type a message, a number to press a button, "
@@ -114,8 +129,19 @@ async def _chat_session(language_code: str) -> None:
                     flush=True,
                 )
                 await run_terminal(
-                    api, user, stdin_lines(), sys.stdout, echo_input=not sys.stdin.isatty()
+                    api,
+                    user,
+                    stdin_lines(),
+                    sys.stdout,
+                    echo_input=not sys.stdin.isatty(),
+                    busy=lambda: bot_busy(application),
                 )
+
+
+def bot_busy(application: Application[Any, Any, Any, Any, Any, Any]) -> bool:
+    """Updates waiting or in progress (a reply held by the rate limiter is in progress)."""
+    processing = application.update_processor.current_concurrent_updates
+    return processing > 0 or application.update_queue.qsize() > 0
 
 
 # --- catalogs -----------------------------------------------------------------------------------
@@ -143,3 +169,15 @@ def _i18n(args: argparse.Namespace) -> int:
 with_line_buffering = getattr(sys.stdout, "reconfigure", None)
 if with_line_buffering is not None:  # pragma: no cover - only affects interactive terminals
     with_line_buffering(line_buffering=True)
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from devtools.simulate_feedback import run
+
+    out: Path = args.out
+    if out.exists() and any(out.iterdir()):
+        print(f"error: {out} is not empty", file=sys.stderr)
+        return 2
+    for line in run(out, args.residents, args.seed):
+        print(line)
+    return 0

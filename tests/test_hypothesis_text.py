@@ -31,6 +31,7 @@ from bot.ui import callbacks as cb
 from bot.ui import screens as views
 from bot.ui import survey as survey_ui
 from bot.ui.render import MESSAGE_LIMIT, bold, escape, italic, link, pack
+from bot.ui.topic import ANSWER, topic_parts, topic_screen
 from devtools.fake_telegram import (
     EntityParseError,
     FakeBotApi,
@@ -358,7 +359,7 @@ def _all_screens(
         yield f"menu/{ui}", views.main_menu(t)
         yield f"help/{ui}", views.help_screen(t)
         yield f"privacy/{ui}", views.privacy_screen(t, 180, 24)
-        yield f"only-text/{ui}", views.only_text_screen(t)
+        yield f"only-text/{ui}", views.media_screen(t, library)
         yield f"stale/{ui}", views.stale_button_screen(t)
         yield f"miss/{ui}", views.search_miss(t, "deadbeef")
         yield f"thanks/{ui}", views.small_talk(t, "thanks")
@@ -378,19 +379,23 @@ def _all_screens(
                 for municipality in (None, *offered):
                     if municipality is not None and topic_id not in library.local_topics:
                         continue
-                    screen = views.topic_screen(
-                        t,
-                        library,
-                        topic_id,
-                        ui_lang=ui,
-                        content_lang=content,
-                        municipality=municipality,
-                        can_change_municipality=True,
-                    )
-                    yield f"topic/{topic_id}/{ui}/{content}/{municipality}", screen
+                    topic = library.topic(content or ui, topic_id)
+                    for part in (ANSWER, *topic_parts(library, topic)):
+                        screen = topic_screen(
+                            t,
+                            library,
+                            topic_id,
+                            ui_lang=ui,
+                            content_lang=content,
+                            municipality=municipality,
+                            can_change_municipality=True,
+                            part=part,
+                            has_audio=True,
+                        )
+                        yield f"topic/{topic_id}/{ui}/{content}/{municipality}/{part}", screen
             others = [other for other in library.topic_ids if other != topic_id][:2]
-            preview = views.topic_preview(t, library, topic_id, ui_lang=ui, alternatives=others)
-            yield f"preview/{topic_id}/{ui}", preview
+            preview = topic_screen(t, library, topic_id, ui_lang=ui, alternatives=others)
+            yield f"answer-typed/{topic_id}/{ui}", preview
 
 
 def test_every_screen_from_the_real_content_is_valid_html_and_fits(

@@ -10,13 +10,14 @@ from pathlib import Path
 
 import yaml
 
+from bot.content.addons import Addons, load_addons
 from bot.content.glossary import Glossary, GlossaryError, load_glossary, swedish_vocabulary
 from bot.content.loader import Problem, load_library_with_problems
 from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Source, Topic
 from bot.i18n import Translator, load_translators
 from bot.i18n_gaps import find_gaps, read_template
 from bot.ui.render import MESSAGE_LIMIT, visible_len
-from bot.ui.screens import topic_screen
+from bot.ui.topic import FIRST_SCREEN_MAX, first_screen_length, topic_parts, topic_screen
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"[.!?:;]+(?=\s|$)")
@@ -168,6 +169,7 @@ def check(
         if glossary is not None
         else frozenset()
     )
+    addons = _addons(content_dir, library, report)
     for topic_id in library.topic_ids:
         row = TopicRow(topic_id, {})
         for lang in LANGUAGES:
@@ -208,6 +210,7 @@ def check(
                     )
                 )
             report.errors.extend(_too_long(path, library, topic, translators))
+        _first_screen_columns(row, content_dir, library, translators, report, addons)
         report.rows.append((topic_id, dict(row.review), row.lix))
         report.topic_rows.append(row)
     if glossary is not None:
@@ -357,10 +360,59 @@ def _stale(path: Path, url: str, verified: dt.date, max_age: int) -> Problem:
     )
 
 
+def _addons(content_dir: Path, library: Library, report: Report) -> Addons:
+    """Control words, source tags and audio files: their problems go into the report."""
+    addons, problems = load_addons(content_dir, library)
+    report.errors.extend(p for p in problems if p.severity == "error")
+    report.warnings.extend(p for p in problems if p.severity != "error")
+    return addons
+
+
+def _first_screen_columns(
+    row: TopicRow,
+    content_dir: Path,
+    library: Library,
+    translators: dict[Lang, Translator],
+    report: Report,
+    addons: Addons,
+) -> None:
+    """Columns "1st" (the longest first screen over languages and municipalities), "LIX 1st"
+    (Swedish short answer: summary and first step) and "audio" (languages with a recording)."""
+    municipalities: list[str | None] = [m.id for m in library.municipalities] or [None]
+    if row.topic_id not in library.local_topics:
+        municipalities = [None]
+    longest = 0
+    for lang in LANGUAGES:
+        topic = library.topics.get((lang, row.topic_id))
+        if topic is None:
+            continue
+        for municipality in municipalities:
+            size = first_screen_length(translators[lang], library, topic, municipality)
+            if size > FIRST_SCREEN_MAX:
+                report.warnings.append(
+                    Problem(
+                        content_dir / lang / f"{row.topic_id}.yaml",
+                        1,
+                        f"first screen is {size} characters (target {FIRST_SCREEN_MAX}): "
+                        "shorten the summary or the first next step",
+                        "warning",
+                    )
+                )
+            longest = max(longest, size)
+    row.extra["1st"] = str(longest)
+    swedish = library.topics.get((REFERENCE_LANGUAGE, row.topic_id))
+    if swedish is not None:
+        row.extra["LIX 1st"] = f"{lix([swedish.summary, *swedish.next_steps[:1]]):.1f}"
+    row.extra["audio"] = (
+        ",".join(lang for lang in LANGUAGES if addons.audio.clip(lang, row.topic_id)) or "-"
+    )
+
+
 def _too_long(
     path: Path, library: Library, topic: Topic, translators: dict[Lang, Translator]
 ) -> list[Problem]:
-    """The topic as a resident sees it must fit one message, also with the longest place list."""
+    """Each part of the topic as a resident sees it must fit one message, also with the longest
+    place list."""
     # The bot asks for a municipality before it lists places, so check each municipality's list.
     municipalities: list[str | None] = [m.id for m in library.municipalities] or [None]
     longest = max(
@@ -371,8 +423,10 @@ def _too_long(
                 topic.id,
                 ui_lang=topic.lang,
                 municipality=municipality,
+                part=part,
             )
             for municipality in municipalities
+            for part in ("a", *topic_parts(library, topic))
         ),
         key=lambda screen: (len(screen.messages), sum(map(visible_len, screen.messages))),
     )

@@ -35,6 +35,7 @@ from bot.content.model import (
     Topic,
     Verification,
 )
+from bot.content.pictograms import load_pictograms
 
 TITLE_MAX = 60
 SECTION_IDS = ("rights", "school", "social", "places")
@@ -539,7 +540,10 @@ def load_library_with_problems(content_dir: Path) -> tuple[Library | None, list[
         municipalities=tuple(municipalities),
     )
     problems.extend(_cross_references(content_dir, library))
-    return library, problems
+    pictograms_path = content_dir / "pictograms.yaml"
+    pictograms, icon_problems = load_pictograms(pictograms_path, library)
+    problems.extend(Problem(pictograms_path, 1, message) for message in icon_problems)
+    return replace(library, pictograms=pictograms), problems
 
 
 def _cross_references(content_dir: Path, library: Library) -> list[Problem]:

@@ -162,6 +162,25 @@ class Section:
 
 
 @dataclass(frozen=True, slots=True)
+class Pictograms:
+    """One icon per section and per topic, the same in menus, topic titles and posters, so a
+    person who reads little can find a topic again by its picture (content/pictograms.yaml)."""
+
+    sections: dict[str, str] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+
+    def section(self, section_id: str) -> str:
+        return self.sections.get(section_id, "")
+
+    def topic(self, topic_id: str) -> str:
+        return self.topics.get(topic_id, "")
+
+    def label(self, icon: str, text: str) -> str:
+        """`text` with its icon in front, or `text` alone when there is none."""
+        return f"{icon} {text}" if icon else text
+
+
+@dataclass(frozen=True, slots=True)
 class Library:
     """All content, indexed for constant-time lookups by the handlers."""
 
@@ -171,6 +190,7 @@ class Library:
     local_topics: dict[str, tuple[str, ...]]
     places: tuple[Place, ...]
     municipalities: tuple[Municipality, ...]
+    pictograms: Pictograms = field(default_factory=Pictograms)
 
     @property
     def topic_ids(self) -> tuple[str, ...]:

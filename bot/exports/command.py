@@ -1,110 +1,151 @@
-"""`python -m bot export` and `python -m bot report`: the staff exports on the server.
+"""`python -m bot export|report|exportlog`: the staff exports on the server.
 
 bot/cli.py parses the arguments and prints; this module checks them, opens the database, builds
-the export and writes it. Errors are `CommandError` with a one-line message for the operator.
+the export, writes it and records it in the export log. Messages are in Swedish (or Finnish with
+`--lang fi`), from the catalogs. Errors are `CommandError` with one line for the operator.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bot.exports.data import ExportData, build_export
+from bot.exports.build import build_export
+from bot.exports.data import ExportData
+from bot.exports.labels import Labels
+from bot.exports.periods import PeriodError, ended_period
 from bot.exports.report import write_report_html
 from bot.exports.writers import write_csv, write_json, write_xlsx
+from bot.storage import exports as store
 from bot.storage.database import Database
 
 Format = Literal["xlsx", "csv", "json"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "json")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Who exported, in the export log, when it was done on the server's command line.
+SERVER = "server"
 
 
 class CommandError(Exception):
     """Bad input or a missing database; the message is one line for the operator."""
 
 
-def parse_day(value: str | None, flag: str) -> dt.date | None:
-    """A YYYY-MM-DD argument, or None when it was not given."""
-    if value is None:
-        return None
-    if not _DAY.fullmatch(value):
-        raise CommandError(f"{flag} must be a date written YYYY-MM-DD, got {value!r}")
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{flag} {value!r} is not a date in the calendar") from None
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One export: period, municipalities (None: all), labels, and who asked."""
+
+    period: str | None
+    municipalities: Sequence[str] | None
+    labels: Labels
+    topic_ids: Sequence[str] = ()
+    staff: str = SERVER
+    today: dt.date | None = None
 
 
-def parse_period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
-    first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    if first is not None and last is not None and first > last:
-        raise CommandError(f"--since {since} is after --until {until}")
-    return first, last
-
-
-def default_export_path(fmt: Format, today: dt.date) -> Path:
-    stem = f"bot-export-{today.isoformat()}"
+def default_export_path(fmt: Format, data: ExportData) -> Path:
+    scope = "alla" if data.scope is None else "-".join(data.scope)
+    stem = f"aterkoppling-{data.period}-{scope}"
     return Path(stem) if fmt == "csv" else Path(f"{stem}.{fmt}")
 
 
-async def load_export(
-    database_path: Path,
-    since: dt.date | None,
-    until: dt.date | None,
-    municipality_names: Mapping[str, str],
-) -> ExportData:
+async def load_export(database_path: Path, request: Request, kind: str) -> ExportData:
+    """Build the export and record it in the export log."""
+    today = request.today or dt.date.today()
+    try:
+        period = ended_period(request.period, today)
+    except PeriodError as exc:
+        raise CommandError(str(exc)) from None
     db = await Database.open(database_path)
     try:
-        return await build_export(
-            db, since=since, until=until, municipality_names=municipality_names
+        data = await build_export(
+            db,
+            period=period,
+            scope=request.municipalities,
+            labels=request.labels,
+            today=today,
+            topic_ids=request.topic_ids,
         )
+        await store.log_export(
+            db,
+            staff=request.staff,
+            kind=kind,
+            period=str(period),
+            scope=store.scope_words(request.municipalities),
+            day=today,
+        )
+        return data
     finally:
         await db.close()
 
 
-def run_export(
-    database_path: Path,
-    *,
-    fmt: Format,
-    since: str | None,
-    until: str | None,
-    out: Path | None,
-    municipality_names: Mapping[str, str],
-) -> str:
+def check_municipalities(
+    wanted: Sequence[str] | None, known: Mapping[str, str]
+) -> Sequence[str] | None:
+    if wanted is None:
+        return None
+    unknown = sorted(set(wanted) - set(known))
+    if unknown:
+        raise CommandError(
+            f"unknown municipality: {', '.join(unknown)} (known: {', '.join(known)})"
+        )
+    return tuple(sorted(set(wanted)))
+
+
+def run_export(database_path: Path, request: Request, *, fmt: Format, out: Path | None) -> str:
     """Write the export; return the line to print."""
-    first, last = parse_period(since, until)
     _check_database(database_path)
-    data = asyncio.run(load_export(database_path, first, last, municipality_names))
-    target = out or default_export_path(fmt, data.generated_on)
+    data = asyncio.run(load_export(database_path, request, f"export-{fmt}"))
+    target = out or default_export_path(fmt, data)
+    _ = request.labels._
     if fmt == "xlsx":
         write_xlsx(data, target)
-        written = f"wrote {target}"
+        written = _("wrote %(path)s") % {"path": target}
     elif fmt == "json":
         write_json(data, target)
-        written = f"wrote {target}"
+        written = _("wrote %(path)s") % {"path": target}
     else:
         files = write_csv(data, target)
-        written = f"wrote {len(files)} CSV files to {target}"
-    return f"{written}: {_summary(data)}"
+        written = _("wrote %(count)s CSV files to %(path)s") % {"count": len(files), "path": target}
+    return f"{written}: {summary_line(data)}"
 
 
-def run_report(
-    database_path: Path,
-    *,
-    since: str | None,
-    until: str | None,
-    out: Path,
-    municipality_names: Mapping[str, str],
-) -> str:
-    first, last = parse_period(since, until)
+def run_report(database_path: Path, request: Request, *, out: Path) -> str:
     _check_database(database_path)
-    data = asyncio.run(load_export(database_path, first, last, municipality_names))
+    data = asyncio.run(load_export(database_path, request, "report"))
     write_report_html(data, out)
-    return f"wrote {out}: {_summary(data)}"
+    return f"{request.labels._('wrote %(path)s') % {'path': out}}: {summary_line(data)}"
+
+
+def run_export_log(database_path: Path, labels: Labels, names: Mapping[str, str]) -> str:
+    """The export log as lines of text; `names` turns staff keys into readable names."""
+    _check_database(database_path)
+    entries = asyncio.run(_read_log(database_path))
+    return "\n".join(log_lines(entries, labels, names))
+
+
+async def _read_log(database_path: Path) -> list[store.ExportLogEntry]:
+    db = await Database.open(database_path)
+    try:
+        return await store.export_log(db, limit=200)
+    finally:
+        await db.close()
+
+
+def log_lines(
+    entries: Sequence[store.ExportLogEntry], labels: Labels, names: Mapping[str, str]
+) -> list[str]:
+    _ = labels._
+    if not entries:
+        return [_("Nothing has been exported yet.")]
+    lines = [_("Exports, newest first (day, who, what, period, municipalities):")]
+    for e in entries:
+        who = names.get(e.staff, _("server") if e.staff == SERVER else _("former staff member"))
+        scope = labels.scope(None if e.scope == "all" else e.scope.split("|"))
+        lines.append(f"{e.day} · {who} · {e.kind} · {e.period} · {scope}")
+    return lines
 
 
 def _check_database(path: Path) -> None:
@@ -113,12 +154,15 @@ def _check_database(path: Path) -> None:
         raise CommandError(f"no database at {path} (set BOT_DATA_DIR to the bot's data directory)")
 
 
-def _summary(data: ExportData) -> str:
+def summary_line(data: ExportData) -> str:
+    _ = data.labels._
     withheld = [t.title for t in data.tables if t.values.withheld]
-    text = (
-        f"{data.period}, {data.submission_count} submissions, "
-        f"{len(data.unanswered)} unanswered questions"
-    )
+    text = _("%(period)s, %(scope)s: %(count)s submissions, %(comments)s comments") % {
+        "period": data.period_words,
+        "scope": data.scope_words,
+        "count": data.submission_count,
+        "comments": len(data.comments),
+    }
     if withheld:
-        text += f"; withheld (too few answers): {', '.join(withheld)}"
+        text += "; " + _("withheld (too few answers): %(tables)s") % {"tables": ", ".join(withheld)}
     return text

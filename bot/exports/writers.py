@@ -31,14 +31,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from bot.exports.data import (
-    ExportData,
-    Table,
-    language_label,
-    rating_label,
-    respect_label,
-    service_label,
-)
+from bot.exports.data import Comment, ExportData, Table
 from bot.exports.files import write_private
 from bot.exports.suppression import HIDDEN, Shown, small_marker
 
@@ -47,8 +40,6 @@ from bot.exports.suppression import HIDDEN, Shown, small_marker
 DANGEROUS_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 #: Excel's limit for one cell.
 MAX_CELL_CHARS = 32767
-SUBMISSION_HEADER = ("Week", "Language", "Service", "Rating", "Respect", "Comment")
-UNANSWERED_HEADER = ("Week", "Language", "Question")
 CSV_DELIMITER = ";"
 
 
@@ -66,41 +57,107 @@ def neutralise(text: str) -> str:
 Row = tuple[str | int, ...]
 
 
-def submission_rows(data: ExportData) -> list[Row]:
+def comment_header(data: ExportData) -> tuple[str, ...]:
+    _ = data.labels._
+    return (
+        _("Reference"),
+        _("Theme"),
+        _("Service"),
+        _("Municipality"),
+        _("Month"),
+        _("Language"),
+        _("Needs translation"),
+        _("Rating (1–5)"),
+        _("Rating"),
+        _("Rating group"),
+        _("Treated with respect"),
+        _("Handled"),
+        _("Approved for quoting"),
+        _("Comment"),
+    )
+
+
+def comment_rows(data: ExportData) -> list[Row]:
+    """One row per comment and theme, grouped by theme, then service (the needs inventory)."""
+    labels = data.labels
+    yes, no = labels._("Yes"), ""
+    rows: list[tuple[tuple[object, ...], Row]] = []
+    for c in data.comments:
+        for theme in c.themes:
+            row: Row = (
+                c.ref,
+                labels.theme(theme),
+                labels.service(c.service),
+                labels.municipality(c.municipality),
+                c.month if not data.period.is_week else c.week,
+                labels.language(c.lang),
+                yes if c.needs_translation else no,
+                "" if c.rating is None else c.rating,
+                labels.rating(c.rating),
+                labels.rating_group(c.rating_group),
+                labels.respect(c.respect),
+                yes if c.handled else no,
+                yes if c.quotable else no,
+                c.text,
+            )
+            rows.append(((_theme_order(theme), row[2], row[3], c.text, c.ref), row))
+    return [row for _, row in sorted(rows, key=lambda item: tuple(map(str, item[0])))]
+
+
+def _theme_order(theme: str) -> str:
+    order = ("education", "work", "culture", "trust", "influence", "other")
+    return f"{order.index(theme) if theme in order else 9}"
+
+
+def question_rows(data: ExportData) -> list[Row]:
     return [
-        (
-            s.week,
-            language_label(s.lang),
-            service_label(s.service),
-            rating_label(s.rating),
-            respect_label(s.respect),
-            s.comment or "",
-        )
-        for s in data.submissions
+        (q.question, ", ".join(data.labels.language(code) for code in q.langs), q.count)
+        for q in data.top_unanswered
     ]
 
 
-def unanswered_rows(data: ExportData) -> list[Row]:
-    return [(q.week, language_label(q.lang), q.question) for q in data.unanswered]
+def trend_rows(data: ExportData) -> tuple[tuple[str, ...], list[Row]]:
+    trend = data.trend
+    _ = data.labels._
+    if trend is None:
+        return (), []
+    header = (
+        _("Service"),
+        *(_("Good %(month)s") % {"month": m} for m in trend.month_labels),
+        *(_("Respect %(month)s") % {"month": m} for m in trend.month_labels),
+        data.labels.period(data.period),
+        data.labels.period(data.previous),
+        _("Change (percentage points)"),
+    )
+    rows: list[Row] = [
+        (r.service, *r.good, *r.respect, r.now, r.before, r.change) for r in trend.rows
+    ]
+    return header, rows
 
 
 def about_rows(data: ExportData) -> list[Row]:
+    _ = data.labels._
     rows: list[Row] = [
-        ("Export", "Anonymous feedback and usage counts"),
-        ("Weeks", data.period),
-        ("Generated on", data.generated_on.isoformat()),
-        ("Submissions", data.submission_count),
-        ("Unanswered questions", len(data.unanswered)),
-        ("Small counts", data.legend),
+        (_("Export"), _("Anonymous feedback and usage counts")),
+        (_("Period"), f"{data.period_words} ({data.period})"),
+        (_("Municipalities"), data.scope_words),
+        (_("Generated on"), data.generated_on.isoformat()),
+        (_("Submissions"), data.submission_count),
+        (_("Comments"), len(data.comments)),
+        (_("Small counts"), data.legend),
         (
-            "Privacy",
-            "No names, accounts, days or times are stored. Comments and questions had personal "
-            "data removed before they were saved. Age band and municipality are only in the "
-            "tables by rating, never next to a comment.",
+            _("Privacy"),
+            _(
+                "No names, accounts, days or times are stored. Comments had personal data "
+                "removed before they were saved. A comment never shows the age band; age bands "
+                "are only in tables per tertial and municipality."
+            ),
         ),
     ]
     for table in data.tables:
-        state = " Withheld: too few answers to show safely." if table.values.withheld else ""
+        state = (
+            " " + _("Withheld: too few answers to show safely.") if table.values.withheld else ""
+        )
         rows.append((table.title, f"{table.note}{state}".strip()))
     return rows
 
@@ -121,20 +178,24 @@ class Sheet:
 
 def sheets(data: ExportData) -> list[Sheet]:
     """Every sheet or CSV file, in order."""
+    _ = data.labels._
     out = [
-        Sheet("about", "About", ("Item", "Value"), about_rows(data), text_column=True),
-        Sheet("submissions", "Submissions", SUBMISSION_HEADER, submission_rows(data), True),
+        Sheet("about", _("About"), (_("Item"), _("Value")), about_rows(data), text_column=True),
+        Sheet("comments", _("Comments"), comment_header(data), comment_rows(data), True),
     ]
+    header, rows = trend_rows(data)
+    if header:
+        out.append(Sheet("trend", _("Trend by month"), header, rows))
     out += [Sheet(t.key, t.title, t.header, _table_rows(t), counts=True) for t in data.tables]
-    out.append(
-        Sheet(
-            "unanswered_questions",
-            "Unanswered questions",
-            UNANSWERED_HEADER,
-            unanswered_rows(data),
-            text_column=True,
+    if data.scope is None:
+        out.append(
+            Sheet(
+                "unanswered_questions",
+                _("Unanswered questions"),
+                (_("Question"), _("Language"), _("Times asked")),
+                question_rows(data),
+            )
         )
-    )
     return out
 
 
@@ -159,9 +220,10 @@ def write_xlsx(data: ExportData, path: Path) -> Path:
 
 
 def _sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and allows 31 characters ("Var detta till hjälp?")."""
     for char in "[]:*?/\\":
         title = title.replace(char, " ")
-    return title[:31]
+    return " ".join(title.split())[:31]
 
 
 def _fill_sheet(sheet: Any, spec: Sheet, markers: set[str]) -> None:
@@ -182,6 +244,8 @@ def _fill_sheet(sheet: Any, spec: Sheet, markers: set[str]) -> None:
             elif spec.text_column and j == width:
                 cell.alignment = wrapped
     sheet.freeze_panes = "A2"
+    if spec.rows:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(width)}{len(spec.rows) + 1}"
     for j in range(1, width + 1):
         texts = [str(spec.header[j - 1])] + [str(row[j - 1]) for row in spec.rows]
         longest = max(len(line) for text in texts for line in text.split("\n"))
@@ -226,31 +290,35 @@ def _csv_value(value: Shown) -> str:
 
 
 def export_dict(data: ExportData) -> dict[str, Any]:
-    """Everything in plain JSON types: codes for submissions, tables as displayed."""
+    """Everything in plain JSON types: codes for comments, tables as displayed."""
     return {
-        "since_week": data.since_week,
-        "until_week": data.until_week,
+        "period": str(data.period),
+        "scope": None if data.scope is None else list(data.scope),
         "generated_on": data.generated_on.isoformat(),
         "threshold": data.threshold,
         "legend": data.legend,
-        "submissions": [
-            {
-                "week": s.week,
-                "lang": s.lang,
-                "service": s.service,
-                "rating": s.rating,
-                "respect": s.respect,
-                "comment": s.comment,
-            }
-            for s in data.submissions
-        ],
+        "submissions": data.submission_count,
+        "comments": [_comment_dict(c) for c in data.comments],
         "unanswered_questions": [
-            {"week": q.week, "lang": q.lang, "question": q.question} for q in data.unanswered
-        ],
-        "top_unanswered": [
             {"question": q.question, "langs": list(q.langs), "count": q.count}
             for q in data.top_unanswered
         ],
+        "trend": None
+        if data.trend is None
+        else {
+            "months": list(data.trend.months),
+            "rows": [
+                {
+                    "service": r.service,
+                    "good": list(r.good),
+                    "respect": list(r.respect),
+                    "now": r.now,
+                    "before": r.before,
+                    "change": r.change,
+                }
+                for r in data.trend.rows
+            ],
+        },
         "tables": {
             t.key: {
                 "title": t.title,
@@ -261,6 +329,25 @@ def export_dict(data: ExportData) -> dict[str, Any]:
             }
             for t in data.tables
         },
+    }
+
+
+def _comment_dict(c: Comment) -> dict[str, Any]:
+    return {
+        "ref": c.ref,
+        "month": c.month,
+        "week": c.week,
+        "lang": c.lang,
+        "needs_translation": c.needs_translation,
+        "service": c.service,
+        "rating": c.rating,
+        "rating_group": c.rating_group,
+        "respect": c.respect,
+        "municipality": c.municipality,
+        "themes": list(c.themes),
+        "handled": c.handled,
+        "quotable": c.quotable,
+        "comment": c.text,
     }
 
 

@@ -42,17 +42,26 @@ QUESTIONS: tuple[Step, ...] = (
 
 Option = tuple[str, str]
 
+#: The services of the municipal plans (Stockholm's action plan, Huddinge's needs inventory).
 SERVICES: tuple[Option, ...] = (
-    ("school", N_("School or mother-tongue tuition")),
+    ("mother-tongue", N_("Mother-tongue tuition")),
     ("preschool", N_("Preschool")),
+    ("school", N_("School")),
     ("social", N_("Social services")),
-    ("bridge", N_("Bridge-builder")),
-    ("place", N_("Meeting place or library")),
+    ("financial", N_("Financial assistance")),
+    ("work", N_("Work")),
     ("health", N_("Health care")),
     ("housing", N_("Housing")),
-    ("work", N_("Work")),
+    ("elderly", N_("Elderly care")),
+    ("bridge", N_("Bridge-builders")),
+    ("place", N_("Meeting places")),
+    ("culture", N_("Culture and language")),
+    ("influence", N_("Influence and consultation")),
     ("other", N_("Something else")),
 )
+#: Answers stored before the services followed the plans (migration 3 renamed 'school', which
+#: then meant school or mother-tongue tuition). Readable in exports, never offered.
+LEGACY_SERVICES: tuple[Option, ...] = (("school-mt", N_("School or mother-tongue tuition")),)
 
 #: Best first, so the scale reads the same way on every screen.
 RATINGS: tuple[Option, ...] = (
@@ -63,6 +72,20 @@ RATINGS: tuple[Option, ...] = (
     ("1", N_("Very bad")),
 )
 RATING_FACES: dict[str, str] = {"5": "😀", "4": "🙂", "3": "😐", "2": "🙁", "1": "😞"}
+
+#: Ratings grouped so that the shares survive small-cell suppression; the answer is kept too.
+RATING_GROUPS: tuple[Option, ...] = (
+    ("good", N_("Good (4–5)")),
+    ("mixed", N_("Neither (3)")),
+    ("bad", N_("Bad (1–2)")),
+)
+
+
+def rating_group(rating: int | None) -> str | None:
+    if rating is None:
+        return None
+    return "good" if rating >= 4 else ("mixed" if rating == 3 else "bad")
+
 
 RESPECT: tuple[Option, ...] = (
     ("yes", N_("Yes")),
@@ -95,6 +118,10 @@ QUESTION_TEXTS: dict[Step, str] = {
     Step.AGE: N_("How old are you?"),
     Step.MUNICIPALITY: N_("Which municipality do you live in?"),
 }
+
+
+#: Asked instead when a service was chosen: respect is asked for that service.
+RESPECT_FOR_SERVICE = N_("Were you treated with respect in your contact with: %(service)s?")
 
 
 # --- the draft ----------------------------------------------------------------------------------

@@ -9,10 +9,12 @@ from telegram import Update
 
 from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
+from bot.handlers.helpful import record_vote
 from bot.handlers.info import forget
 from bot.handlers.language import choose_language, send_greeting
 from bot.handlers.navigation import open_topic
 from bot.handlers.questions import submit_question
+from bot.handlers.voice import send_topic_recording
 from bot.plumbing.context import BotContext, Visitor
 from bot.ui import callbacks as cb
 from bot.ui import screens as views
@@ -42,10 +44,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         await show(
             update,
             context,
-            views.stale_button_screen(t)
+            views.stale_button_screen(t, icons=services.library.pictograms)
             if who.lang
             else views.greeting(services.translators, None),
         )
+        return
+    if isinstance(action, cb.Helpful):
+        # The answer is the thanks; the message stays as it is, next to what was read.
+        await record_vote(context, who, action.topic_id, action.yes)
+        await query.answer(t._("Thank you! Your answer is anonymous."))
         return
     await query.answer()
     await _dispatch(update, context, action, who)
@@ -61,9 +68,10 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
         await send_greeting(update, context, edit=True)
         return
     t = translator(services, who.lang)
+    icons = services.library.pictograms
     match action:
         case cb.MainMenu():
-            menu = views.main_menu(t, extra=ask_rows(services, who, t))
+            menu = views.main_menu(t, extra=ask_rows(services, who, t), icons=icons)
             await show(update, context, menu, edit=True)
         case cb.OpenSection(section_id):
             screen = views.section_menu(t, services.library, section_id, who.lang)
@@ -77,6 +85,18 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
                 preference=who.preference,
                 content_lang=content_lang,
             )
+        case cb.ShowPart(topic_id, part, content_lang):
+            await open_topic(
+                update,
+                context,
+                topic_id,
+                ui_lang=who.lang,
+                preference=who.preference,
+                content_lang=content_lang,
+                part=part,
+            )
+        case cb.Listen(topic_id, lang):
+            await send_topic_recording(update, context, topic_id, lang)
         case cb.AskMunicipality(then_topic):
             screen = views.municipality_chooser(
                 t, services.library, services.municipality_ids, then_topic
@@ -92,11 +112,11 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
                     update, context, then_topic, ui_lang=who.lang, preference=preference
                 )
             else:
-                await show(update, context, views.main_menu(t), edit=True)
+                await show(update, context, views.main_menu(t, icons=icons), edit=True)
         case cb.SubmitQuestion(token):
             await submit_question(update, context, who, token)
         case cb.Forget(confirmed):
             if confirmed:
                 await forget(update, context)
             else:
-                await show(update, context, views.main_menu(t), edit=True)
+                await show(update, context, views.main_menu(t, icons=icons), edit=True)

@@ -76,7 +76,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         case ui.Cancel():
             data.case_draft = None
             data.case_reply = None
-            await show(update, context, views.main_menu(t), edit=True)
+            menu = views.main_menu(t, icons=context.services.library.pictograms)
+            await show(update, context, menu, edit=True)
         case ui.Reply(number):
             if await _owned_case(services, number, chat.id) is None:
                 await show(update, context, ui.closed(t, number))
@@ -166,6 +167,9 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
     if group is None:
         await show(update, context, ui.unavailable(t), edit=True)
         return
+    if not services.case_limiter.try_acquire(who.key, services.today()):
+        await show(update, context, ui.too_many(t), edit=True)
+        return
     number = await store.open_case(
         services.db,
         municipality,
@@ -175,6 +179,7 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
     )
     posted = await _post_case(context.bot, services, number, who.lang, municipality, text)
     if not posted:
+        services.case_limiter.release(who.key, services.today())
         await store.close_case(services.db, number)
         await show(update, context, ui.unavailable(t), edit=True)
         return

@@ -144,7 +144,9 @@ async def _show_step(
             hint=hint,
         )
     else:
-        screen = survey_ui.question_screen(t, session.step, municipalities=offered, hint=hint)
+        screen = survey_ui.question_screen(
+            t, session.step, municipalities=offered, hint=hint, service=session.draft.service
+        )
     await show(update, context, screen, edit=edit)
 
 

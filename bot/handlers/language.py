@@ -6,16 +6,20 @@ from telegram import Update
 
 from bot.content.model import Lang
 from bot.handlers.common import show, translator
+from bot.handlers.voice import send_welcome
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
 
 
 async def send_greeting(update: Update, context: BotContext, *, edit: bool = False) -> None:
+    """The language choice; a new greeting also says welcome aloud where it is recorded."""
     user = update.effective_user
     telegram_language = user.language_code if user else None
     await show(
         update, context, views.greeting(context.services.translators, telegram_language), edit=edit
     )
+    if not edit:
+        await send_welcome(update, context, views.language_order(telegram_language))
 
 
 async def choose_language(update: Update, context: BotContext, lang: Lang) -> None:
@@ -24,4 +28,5 @@ async def choose_language(update: Update, context: BotContext, lang: Lang) -> No
     if who is None:
         return
     context.remember(await services.db.set_preference(who.key, services.today(), lang=lang))
-    await show(update, context, views.main_menu(translator(services, lang)), edit=True)
+    screen = views.main_menu(translator(services, lang), icons=services.library.pictograms)
+    await show(update, context, screen, edit=True)

@@ -1,7 +1,9 @@
 """Menus and topics: the main menu, opening a topic (asking for the municipality first when a
-local topic needs one)."""
+local topic needs one), and its parts one tap away."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from telegram import Update
 
@@ -12,6 +14,7 @@ from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
 from bot.ui import screens as views
+from bot.ui.topic import ANSWER, topic_screen
 
 #: The content topic about bridge-builders offers to ask one.
 BRIDGE_TOPIC = "bridge-builders"
@@ -24,8 +27,10 @@ async def menu_command(update: Update, context: BotContext) -> None:
     if who.lang is None:
         await send_greeting(update, context)
         return
-    t = translator(context.services, who.lang)
-    await show(update, context, views.main_menu(t, extra=ask_rows(context.services, who, t)))
+    services = context.services
+    t = translator(services, who.lang)
+    menu = views.main_menu(t, extra=ask_rows(services, who, t), icons=services.library.pictograms)
+    await show(update, context, menu)
 
 
 async def open_topic(
@@ -37,7 +42,11 @@ async def open_topic(
     preference: Preference,
     content_lang: Lang | None = None,
     edit: bool = True,
+    part: str = ANSWER,
+    alternatives: Sequence[str] = (),
 ) -> None:
+    """The topic's short answer (or one `part` of it); a local topic asks for the municipality
+    first when none is chosen."""
     services = context.services
     t = translator(services, ui_lang)
     offered = services.municipality_ids
@@ -48,7 +57,8 @@ async def open_topic(
         screen = views.municipality_chooser(t, services.library, offered, then_topic=topic_id)
         await show(update, context, screen, edit=edit)
         return
-    screen = views.topic_screen(
+    shown_lang = content_lang or ui_lang
+    screen = topic_screen(
         t,
         services.library,
         topic_id,
@@ -56,7 +66,11 @@ async def open_topic(
         content_lang=content_lang,
         municipality=municipality,
         can_change_municipality=len(offered) > 1,
+        part=part,
+        has_audio=services.addons.audio.clip(shown_lang, topic_id) is not None,
+        alternatives=alternatives,
         extra=ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
     )
-    services.db.count_topic_view(topic_id, content_lang or ui_lang, services.today())
+    if part == ANSWER:
+        services.db.count_topic_view(topic_id, shown_lang, services.today())
     await show(update, context, screen, edit=edit)

@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
+from bot.handlers.navigation import open_topic
 from bot.plumbing.context import BotContext, PendingQuestion, Visitor
 from bot.storage.feedback import count_search_miss, save_unanswered
 from bot.ui import screens as views
@@ -21,19 +22,25 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
     services = context.services
     t = translator(services, who.lang)
     result = services.search.search(message.text)
+    icons = services.library.pictograms
     if result.kind == "match":
+        # Answer first, as from the menu: the short answer, what to do, places near you.
         best, *others = result.topic_ids
-        screen = views.topic_preview(
-            t, services.library, best, ui_lang=who.lang, alternatives=others[:2]
+        await open_topic(
+            update,
+            context,
+            best,
+            ui_lang=who.lang,
+            preference=who.preference,
+            edit=False,
+            alternatives=others[:2],
         )
-        services.db.count_topic_view(best, who.lang, services.today())
-        await show(update, context, screen)
     elif result.kind == "choices":
         await show(
             update, context, views.search_choices(t, services.library, who.lang, result.topic_ids)
         )
     elif result.kind in {"greeting", "thanks"}:
-        await show(update, context, views.small_talk(t, result.kind))
+        await show(update, context, views.small_talk(t, result.kind, icons=icons))
     else:
         await count_search_miss(services.db, who.lang, services.today())
         token = secrets.token_hex(4)
@@ -41,7 +48,7 @@ async def answer_question(update: Update, context: BotContext, who: Visitor) -> 
         if context.user_data is not None:
             context.user_data.pending_question = PendingQuestion(token, message.text)
         extra = ask_rows(services, who, t, token)
-        await show(update, context, views.search_miss(t, token, extra))
+        await show(update, context, views.search_miss(t, token, extra, icons=icons))
 
 
 async def submit_question(update: Update, context: BotContext, who: Visitor, token: str) -> None:
@@ -53,7 +60,8 @@ async def submit_question(update: Update, context: BotContext, who: Visitor, tok
     if data is not None:
         data.pending_question = None
     if pending is None or pending.token != token:
-        await show(update, context, views.stale_button_screen(t), edit=True)
+        screen = views.stale_button_screen(t, icons=services.library.pictograms)
+        await show(update, context, screen, edit=True)
         return
     saved = await save_unanswered(
         services.db, pending.text, who.lang or "sv", services.today(), marker=removed_marker(t)

@@ -1,43 +1,48 @@
-"""/export and /report for staff: the anonymous feedback as files, and a summary with a chart.
+"""Staff commands: exports and reports of their municipalities, comment marks, the export log.
 
-Only user ids in BOT_STAFF_IDS (Settings.staff_ids), only in a private chat. Anyone else gets
-exactly what an unknown command gets (the main menu), so the commands do not reveal that they
-exist. What the files contain, and the small-cell suppression, is decided in bot/exports; this
-module only builds the files off the event loop and sends them.
+Only user ids in BOT_STAFF_IDS or BOT_STAFF (Settings.staff_ids), only in a private chat. Anyone
+else gets exactly what an unknown command gets (the main menu), so the commands do not reveal
+that they exist. What the files contain, and the suppression, is decided in bot/exports; this
+module only checks who asks, builds the files off the event loop and sends them.
 
-    /export [FROM] [TO]   XLSX workbook, CSV files (zipped) and JSON
-    /report [FROM] [TO]   a short summary message and the HTML report with its chart
+    /export [PERIOD] [MUNICIPALITY...]   XLSX workbook, CSV files (zipped) and JSON
+    /report [PERIOD] [MUNICIPALITY...]   a summary message and the HTML report
+    /handled REF, /unhandled REF         mark a comment handled (kept across exports)
+    /quote REF, /unquote REF             approve a comment for the report's quotes
+    /exportlog                           who exported what, and when
 
-FROM and TO are dates (2026-01-31); the export widens them to whole ISO weeks.
+PERIOD is a whole, ended period (2026-03, 2026-T1, 2026-Q1, 2026, 2026-W05); the default is the
+last month. A staff member mapped to municipalities (BOT_STAFF) gets only theirs. Every export
+and report is recorded in the export log under the staff member's HMAC key, never the id.
 """
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import tempfile
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from telegram import Update
+from telegram import Bot, BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 
-from bot.exports.data import (
-    SKIPPED,
-    ExportData,
-    build_export,
-    rating_label,
-    respect_label,
-)
+from bot.exports.build import build_export
+from bot.exports.command import SERVER, log_lines
+from bot.exports.data import ExportData
+from bot.exports.labels import Labels, staff_language
+from bot.exports.periods import PeriodError, ended_period
 from bot.exports.report import write_report_html
-from bot.exports.suppression import Shown
-from bot.feedback.survey import RATINGS, RESPECT
+from bot.handlers import info, start
 from bot.handlers.navigation import menu_command
-from bot.i18n import Translator
 from bot.plumbing.context import BotContext
-from bot.ui.render import bold, escape
+from bot.services import Services
+from bot.storage import exports as store
+from bot.ui import staff as ui
+from bot.ui.commands import COMMANDS
+from bot.ui.render import escape
 
 log = logging.getLogger(__name__)
 
@@ -59,26 +64,49 @@ def is_staff(update: Update, context: BotContext) -> bool:
     )
 
 
-def parse_period(args: Sequence[str] | None) -> tuple[dt.date | None, dt.date | None] | None:
-    """`[FROM] [TO]` as ISO dates; None when the arguments are not that."""
+def _scope(update: Update, context: BotContext) -> frozenset[str] | None:
+    user = update.effective_user
+    assert user is not None
+    return context.services.settings.staff_scope(user.id)
+
+
+async def _labels(update: Update, context: BotContext) -> Labels:
+    services = context.services
+    who = await context.visitor(update)
+    t = services.translators[staff_language(who.lang if who else None)]
+    library = services.library
+    names = {m.id: m.name for m in library.municipalities}
+    titles = {tid: library.topic("sv", tid).title for tid in library.topic_ids}
+    return Labels(t, names, titles)
+
+
+def parse_arguments(
+    args: Sequence[str] | None,
+    allowed: frozenset[str] | None,
+    known: frozenset[str],
+    today_period: str | None = None,
+) -> tuple[str | None, tuple[str, ...] | None] | None:
+    """`[PERIOD] [MUNICIPALITY...]`: the period text and the municipalities asked for.
+
+    None when the arguments are not that, or name a municipality the staff member may not see.
+    """
     values = list(args or ())
-    if len(values) > 2:
+    period: str | None = today_period
+    if values and values[0].lower() not in known:
+        period = values.pop(0)
+    wanted = tuple(sorted({v.lower() for v in values}))
+    if any(w not in known for w in wanted):
         return None
-    try:
-        dates = [dt.date.fromisoformat(value) for value in values]
-    except ValueError:
-        return None
-    since = dates[0] if dates else None
-    until = dates[1] if len(dates) > 1 else None
-    if since is not None and until is not None and since > until:
-        return None
-    return since, until
+    if allowed is not None:
+        if any(w not in allowed for w in wanted):
+            return None
+        return period, wanted or tuple(sorted(allowed))
+    return period, wanted or None
 
 
 def file_stem(data: ExportData) -> str:
-    if data.since_week is None and data.until_week is None:
-        return f"feedback-{data.generated_on.isoformat()}"
-    return f"feedback-{data.since_week or 'start'}-{data.until_week or 'end'}"
+    scope = "alla" if data.scope is None else "-".join(data.scope)
+    return f"aterkoppling-{data.period}-{scope}"
 
 
 def export_documents(data: ExportData) -> list[Document]:
@@ -99,31 +127,17 @@ def export_documents(data: ExportData) -> list[Document]:
         return [(path.name, path.read_bytes()) for path in (xlsx, archive, json_file)]
 
 
-async def _period_or_usage(
-    update: Update, context: BotContext, t: Translator, command: str
-) -> tuple[dt.date | None, dt.date | None] | None:
-    period = parse_period(context.args)
-    if period is None:
-        chat = update.effective_chat
-        assert chat is not None
-        usage = t._("Usage: /%(command)s [from] [to], with dates like %(example)s.") % {
-            "command": command,
-            "example": "2026-01-31",
-        }
-        await context.bot.send_message(chat.id, escape(usage))
-    return period
+def report_document(data: ExportData) -> Document:
+    """Blocking: the HTML report, written to a temporary file and read back."""
+    with tempfile.TemporaryDirectory(prefix="bot-report-") as tmp:
+        path = write_report_html(data, Path(tmp) / f"{file_stem(data)}-rapport.html")
+        return path.name, path.read_bytes()
 
 
-async def _load(context: BotContext, since: dt.date | None, until: dt.date | None) -> ExportData:
-    services = context.services
-    names = {m.id: m.name for m in services.library.municipalities}
-    return await build_export(
-        services.db,
-        since=since,
-        until=until,
-        municipality_names=names,
-        today=services.today(),
-    )
+async def _send(update: Update, context: BotContext, text: str) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await context.bot.send_message(chat.id, text)
 
 
 async def _send_documents(
@@ -133,37 +147,60 @@ async def _send_documents(
     assert chat is not None
     for index, (name, content) in enumerate(documents):
         await context.bot.send_document(
-            chat.id,
-            document=content,
-            filename=name,
-            caption=caption if index == 0 else None,
+            chat.id, document=content, filename=name, caption=caption if index == 0 else None
         )
 
 
 async def _staff_request(
     update: Update, context: BotContext, command: str
-) -> tuple[Translator, ExportData] | None:
+) -> tuple[Labels, ExportData] | None:
     """The data a staff command asked for; anyone else gets the unknown-command reply (None)."""
     if not is_staff(update, context):
         await menu_command(update, context)
         return None
-    t = await context.translator(update)
-    period = await _period_or_usage(update, context, t, command)
-    if period is None:
+    services = context.services
+    await ensure_staff_menu(context, update)
+    labels = await _labels(update, context)
+    known = frozenset(labels.municipality_names)
+    parsed = parse_arguments(context.args, _scope(update, context), known)
+    try:
+        period = ended_period(parsed[0] if parsed else None, services.today())
+    except PeriodError:
+        parsed = None
+    if parsed is None:
+        await _send(update, context, ui.usage(labels.t, command))
         return None
-    return t, await _load(context, *period)
+    data = await build_export(
+        services.db,
+        period=period,
+        scope=parsed[1],
+        labels=labels,
+        today=services.today(),
+        topic_ids=services.library.topic_ids,
+    )
+    user = update.effective_user
+    assert user is not None
+    await store.log_export(
+        services.db,
+        staff=services.keys.key(user.id),
+        kind=command,
+        period=str(period),
+        scope=store.scope_words(parsed[1]),
+        day=services.today(),
+    )
+    return labels, data
 
 
 async def export_command(update: Update, context: BotContext) -> None:
     request = await _staff_request(update, context, "export")
     if request is None:
         return
-    t, data = request
+    labels, data = request
     documents = await asyncio.to_thread(export_documents, data)
-    caption = t._(
-        "Feedback export: %(period)s. For staff only: store the files safely and delete them "
-        "when you are done."
-    ) % {"period": _period_words(t, data)}
+    caption = labels._(
+        "Feedback export: %(period)s, %(scope)s. For staff only: store the files safely and "
+        "delete them when you are done."
+    ) % {"period": data.period_words, "scope": data.scope_words}
     await _send_documents(update, context, documents, escape(caption))
     log.info("staff export sent: %d files", len(documents))
 
@@ -172,99 +209,110 @@ async def report_command(update: Update, context: BotContext) -> None:
     request = await _staff_request(update, context, "report")
     if request is None:
         return
-    t, data = request
+    labels, data = request
     document = await asyncio.to_thread(report_document, data)
-    chat = update.effective_chat
-    assert chat is not None
-    await context.bot.send_message(chat.id, summary_text(t, data))
-    caption = t._("The full report with charts by week and by service. No comments in it.")
+    await _send(update, context, ui.summary_text(data))
+    caption = labels._("The full report with charts. No comments in it, only approved quotes.")
     await _send_documents(update, context, [document], escape(caption))
     log.info("staff report sent")
 
 
-def report_document(data: ExportData) -> Document:
-    """Blocking: the HTML report (inline SVG charts), written to a temporary file and read back."""
-    with tempfile.TemporaryDirectory(prefix="bot-report-") as tmp:
-        path = write_report_html(data, Path(tmp) / f"{file_stem(data)}-report.html")
-        return path.name, path.read_bytes()
+async def _flag(update: Update, context: BotContext, command: str, flag: str, on: bool) -> None:
+    if not is_staff(update, context):
+        await menu_command(update, context)
+        return
+    labels = await _labels(update, context)
+    args = list(context.args or ())
+    if len(args) != 1:
+        await _send(update, context, ui.usage(labels.t, command))
+        return
+    matched = await store.set_flag(context.services.db, args[0], flag, on, _scope(update, context))
+    await _send(update, context, ui.flag_result(labels.t, command, matched))
 
 
-# --- the summary message ------------------------------------------------------------------------
-
-BAR = "▇"
-BAR_WIDTH = 10
+async def handled_command(update: Update, context: BotContext) -> None:
+    await _flag(update, context, "handled", "handled", True)
 
 
-def bar_chart(items: Sequence[tuple[str, Shown]]) -> list[str]:
-    """One line per item: a bar scaled to the largest visible count, the count, the label.
-
-    A hidden count ("<5", "x") gets no bar: drawing it would give its size away.
-    """
-    visible = [value for _, value in items if isinstance(value, int)]
-    largest = max(visible, default=0)
-    lines = []
-    for label, value in items:
-        if isinstance(value, int) and largest > 0:
-            length = max(1, round(BAR_WIDTH * value / largest)) if value > 0 else 0
-            bar = BAR * length
-        else:
-            bar = ""
-        lines.append(f"{bar} {escape(str(value))} · {escape(label)}".lstrip())
-    return lines
+async def unhandled_command(update: Update, context: BotContext) -> None:
+    await _flag(update, context, "unhandled", "handled", False)
 
 
-def _period_words(t: Translator, data: ExportData) -> str:
-    if data.since_week is None and data.until_week is None:
-        return t._("all weeks")
-    return f"{data.since_week or '…'} – {data.until_week or '…'}"
+async def quote_command(update: Update, context: BotContext) -> None:
+    await _flag(update, context, "quote", "quotable", True)
 
 
-def _rating_items(t: Translator, data: ExportData) -> list[tuple[str, Shown]]:
-    table = data.service_rating
-    totals = table.values.column_totals
-    if totals is None or table.is_empty:
-        return []
-    labels = {rating_label(int(code)): t._(label) for code, label in RATINGS}
-    labels[SKIPPED] = t._("(skipped)")
-    items = [
-        (labels.get(label, label), total)
-        for label, total in zip(table.column_labels, totals, strict=True)
-    ]
-    return items[::-1]  # best first, as in the survey
+async def unquote_command(update: Update, context: BotContext) -> None:
+    await _flag(update, context, "unquote", "quotable", False)
 
 
-def _respect_items(t: Translator, data: ExportData) -> list[tuple[str, Shown]]:
-    table = data.respect
-    labels = {respect_label(code): t._(label) for code, label in RESPECT}
-    labels[SKIPPED] = t._("(skipped)")
-    return [
-        (labels.get(row[0], row[0]), cells[0])
-        for row, cells in zip(table.row_labels, table.values.cells, strict=True)
-        if cells
-    ]
+async def export_log_command(update: Update, context: BotContext) -> None:
+    if not is_staff(update, context):
+        await menu_command(update, context)
+        return
+    services = context.services
+    labels = await _labels(update, context)
+    scope = _scope(update, context)
+    entries = await store.export_log(services.db, limit=30)
+    if scope is not None:
+        entries = [e for e in entries if e.scope != "all" and set(e.scope.split("|")) <= scope]
+    names = staff_names(services)
+    await _send(update, context, ui.log_text(labels.t, log_lines(entries, labels, names)))
 
 
-def summary_text(t: Translator, data: ExportData) -> str:
-    """The report in a few lines for a phone, by the same suppression rules as the files."""
-    lines = [
-        bold(t._("Feedback report")),
-        escape(t._("Weeks: %(period)s") % {"period": _period_words(t, data)}),
-        escape(t._("Submissions: %(count)s") % {"count": data.submission_count}),
-    ]
-    for title, items in (
-        (t._("How it went"), _rating_items(t, data)),
-        (t._("Treated with respect"), _respect_items(t, data)),
-    ):
-        if items:
-            lines += ["", bold(title), *bar_chart(items)]
-    lines += [
-        "",
-        escape(
-            t._(
-                "%(small)s means fewer than %(threshold)s; x means hidden so that it cannot be "
-                "worked out."
+def staff_names(services: Services) -> dict[str, str]:
+    """HMAC key -> the configured staff id, for the log; former staff stay pseudonymous."""
+    names = {services.keys.key(staff_id): str(staff_id) for staff_id in services.settings.staff_ids}
+    names[SERVER] = SERVER
+    return names
+
+
+async def help_command(update: Update, context: BotContext) -> None:
+    """/help; staff also get the staff commands (nobody else learns they exist)."""
+    await info.help_command(update, context)
+    if is_staff(update, context):
+        await ensure_staff_menu(context, update)
+        labels = await _labels(update, context)
+        await _send(update, context, ui.staff_help(labels.t))
+
+
+# --- the command menu of staff chats -----------------------------------------------------------
+#
+# Telegram knows a private chat only once the person has written to the bot, so a staff chat's
+# menu is set at the staff member's /start (or first /help or staff command), not at start-up.
+# Telegram keeps it; the in-memory set only saves repeating the call.
+
+
+async def start_command(update: Update, context: BotContext) -> None:
+    """/start; a staff member's chat also gets the staff commands in its menu."""
+    await start.start(update, context)
+    if is_staff(update, context):
+        await ensure_staff_menu(context, update)
+
+
+async def _set_menu(
+    bot: object, services: Services, chat_id: int, resident: Sequence[tuple[str, str]]
+) -> bool:
+    assert isinstance(bot, Bot)
+    try:
+        for lang in (None, "fi"):
+            t = services.translators["fi" if lang else "sv"]
+            commands = [BotCommand(n, t._(d)) for n, d in (*resident, *ui.STAFF_COMMANDS)]
+            await bot.set_my_commands(
+                commands, scope=BotCommandScopeChat(chat_id), language_code=lang
             )
-            % {"small": f"<{data.threshold}", "threshold": data.threshold}
-        ),
-    ]
-    return "\n".join(lines)
+    except TelegramError as exc:
+        log.info("staff command menu not set: %s", type(exc).__name__)
+        return False
+    services.staff_menus.add(services.keys.key(chat_id))
+    return True
+
+
+async def ensure_staff_menu(context: BotContext, update: Update) -> None:
+    user = update.effective_user
+    if user is None:
+        return
+    services = context.services
+    if services.keys.key(user.id) in services.staff_menus:
+        return
+    await _set_menu(context.bot, services, user.id, COMMANDS)

@@ -9,7 +9,9 @@ from bot.handlers.common import show, translator
 from bot.handlers.language import send_greeting
 from bot.handlers.navigation import open_topic
 from bot.links.deeplinks import MENU_TARGET, SURVEY_TARGET, DeepLink, parse_payload
+from bot.links.tags import fold_tag
 from bot.plumbing.context import BotContext, Visitor
+from bot.storage import tags as tag_store
 from bot.ui import screens as views
 
 #: `/start <lang>-survey[_<tag>]`: an entry point of the feedback conversation (bot/handlers/
@@ -30,7 +32,10 @@ async def _arrive(update: Update, context: BotContext, link: DeepLink) -> Visito
     if who is None or user is None:
         return None
     services = context.services
-    preference = await services.db.set_preference(who.key, services.today(), lang=link.lang)
+    municipality = await _tagged_municipality(context, link, who)
+    preference = await services.db.set_preference(
+        who.key, services.today(), lang=link.lang, municipality=municipality
+    )
     context.remember(preference)
     if link.source_tag:
         await services.db.count_deeplink(link.source_tag, services.today())
@@ -38,12 +43,36 @@ async def _arrive(update: Update, context: BotContext, link: DeepLink) -> Visito
     return Visitor(who.key, preference)
 
 
+async def _tagged_municipality(context: BotContext, link: DeepLink, who: Visitor) -> str | None:
+    """A registered tag knows where its poster hangs (content/source-tags.yaml first, then the
+    tags bridge-builders registered in the chat): a local topic opens for that municipality at
+    once, and it becomes the person's choice (one tap changes it). Unregistered tags: None."""
+    if not link.source_tag:
+        return None
+    services = context.services
+    municipality: str | None = None
+    tagged = services.addons.source_tags.lookup(link.source_tag)
+    if tagged is not None:
+        municipality = tagged.municipality
+    else:
+        stored = await tag_store.get_tag(services.db, fold_tag(link.source_tag))
+        municipality = stored.municipality if stored is not None else None
+    if municipality not in services.municipality_ids:
+        return None
+    topic_id = services.library.resolve_id(link.topic_id)
+    local = topic_id is not None and topic_id in services.library.local_topics
+    return municipality if local or who.preference.municipality is None else None
+
+
 async def start(update: Update, context: BotContext) -> None:
     link = _link(context)
     services = context.services
     if link is not None and link.topic_id == MENU_TARGET:
         if await _arrive(update, context, link) is not None:
-            await show(update, context, views.main_menu(translator(services, link.lang)))
+            menu = views.main_menu(
+                translator(services, link.lang), icons=services.library.pictograms
+            )
+            await show(update, context, menu)
         return
     topic_id = services.library.resolve_id(link.topic_id) if link else None
     if link is None or topic_id is None:

@@ -130,7 +130,8 @@ def poster_html(
                 # Break the printed URL only before "?" and "_", never inside a word.
                 "url_parts": _URL_BREAK.split(row.url.removeprefix("https://")),
                 "language": LANGUAGE_NAMES[lang],
-                "title": text.title,
+                # The topic's pictogram, as in the bot's menus: poster and chat look alike.
+                "title": library.pictograms.label(library.pictograms.topic(topic_id), text.title),
                 "description": text.description,
                 "scan": t._("Scan the code with your phone's camera. The bot opens in Telegram."),
                 "draft": text.draft,

@@ -108,6 +108,40 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (tag, week)
     );
     """,
+    # Staff exports by calendar month (a month is no finer than a week: it is stored beside the
+    # ISO week, never a day). Old rows get the month of their week's Thursday, where most of the
+    # week lies. 'school' then meant "school or mother-tongue tuition": renamed, kept readable.
+    # Staff may mark a comment handled, or approve it for the report's quotes; the export log
+    # records who exported what (the staff member's HMAC key, never the Telegram id).
+    """
+    ALTER TABLE feedback ADD COLUMN month TEXT;
+    UPDATE feedback SET month = strftime('%Y-%m', date(substr(week, 1, 4) || '-01-04',
+        '-' || ((CAST(strftime('%w', substr(week, 1, 4) || '-01-04') AS INTEGER) + 6) % 7)
+        || ' days',
+        '+' || ((CAST(substr(week, 7, 2) AS INTEGER) - 1) * 7 + 3) || ' days'));
+    UPDATE feedback SET service = 'school-mt' WHERE service = 'school';
+    ALTER TABLE feedback ADD COLUMN handled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feedback ADD COLUMN quotable INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX feedback_month ON feedback (month);
+    CREATE TABLE export_log (
+        staff TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        period TEXT NOT NULL,
+        scope TEXT NOT NULL,
+        day TEXT NOT NULL
+    );
+    """,
+    # "Was this helpful?": anonymous counters per topic, language and ISO week (issue 11).
+    """
+    CREATE TABLE helpful_votes (
+        topic_id TEXT NOT NULL,
+        lang TEXT NOT NULL,
+        week TEXT NOT NULL,
+        yes INTEGER NOT NULL DEFAULT 0,
+        no INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (topic_id, lang, week)
+    );
+    """,
 ]
 
 

@@ -1,7 +1,8 @@
 """Writing feedback, unanswered questions and search misses: anonymous, scrubbed, durable.
 
-A feedback row holds a random id, the answers, the scrubbed free text, the language and the ISO
-week: no user identifier of any kind (not even the HMAC key), no message id and no time. Each
+A feedback row holds a random id, the answers, the scrubbed free text, the language, the ISO week
+and its month (the month of the week's Thursday, so nothing finer than the week): no user
+identifier of any kind (not even the HMAC key), no message id and no time. Each
 write is one `BEGIN IMMEDIATE ... COMMIT` on the WAL database with synchronous=FULL, so when a
 function here returns, the row is on disk; callers acknowledge to the resident only then.
 
@@ -20,6 +21,7 @@ from bot.content.model import LANGUAGES
 from bot.feedback.survey import Draft, clean_comment, validate
 from bot.privacy.scrubber import MARKER
 from bot.storage.database import Database, iso_week
+from bot.storage.exports import week_month
 
 #: Longest unanswered question kept (after scrubbing); longer ones are cut.
 MAX_QUESTION_CHARS = 500
@@ -69,12 +71,14 @@ async def save_feedback(
         for attempt in range(_ROWID_ATTEMPTS):
             try:
                 await db.connection.execute(
-                    "INSERT INTO feedback (rowid, id, week, lang, service, rating, respect, "
-                    "comment, age_band, municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO feedback (rowid, id, week, month, lang, service, rating, "
+                    "respect, comment, age_band, municipality) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         _random_rowid(),
                         feedback_id,
                         iso_week(today),
+                        week_month(iso_week(today)),
                         lang,
                         draft.service,
                         draft.rating,

@@ -13,6 +13,8 @@ from bot.content.model import LANGUAGES, Lang, Library
 
 MAX_CALLBACK_BYTES = 64
 _TOKEN = re.compile(r"[0-9a-f]{8}")
+#: A topic part: a (short answer), n (what to do), p (places), q (sources), s0..s99 (a section).
+_PART = re.compile(r"[anpq]|s[0-9]{1,2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,31 @@ class OpenTopic:
     topic_id: str
     #: Show the text in this language instead of the user's ("show in Swedish").
     content_lang: Lang | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPart:
+    """One part of a topic, shown in place of the message (bot/ui/topic.py)."""
+
+    topic_id: str
+    part: str
+    content_lang: Lang | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Listen:
+    """Send the topic's recording in `lang` as a voice note."""
+
+    topic_id: str
+    lang: Lang
+
+
+@dataclass(frozen=True, slots=True)
+class Helpful:
+    """ "Was this helpful?": an anonymous yes or no for a topic."""
+
+    topic_id: str
+    yes: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +104,9 @@ Action = (
     | MainMenu
     | OpenSection
     | OpenTopic
+    | ShowPart
+    | Listen
+    | Helpful
     | ChooseMunicipality
     | AskMunicipality
     | StartFeedback
@@ -99,6 +129,14 @@ def encode(action: Action) -> str:
             data = f"top:{topic_id}"
         case OpenTopic(topic_id, content_lang):
             data = f"top:{topic_id}:{content_lang}"
+        case ShowPart(topic_id, part, None):
+            data = f"tp:{topic_id}:{part}"
+        case ShowPart(topic_id, part, content_lang):
+            data = f"tp:{topic_id}:{part}:{content_lang}"
+        case Listen(topic_id, lang):
+            data = f"say:{topic_id}:{lang}"
+        case Helpful(topic_id, yes):
+            data = f"ok:{topic_id}:{'y' if yes else 'n'}"
         case ChooseMunicipality(municipality_id, then_topic):
             data = f"mun:{municipality_id}" + (f":{then_topic}" if then_topic else "")
         case AskMunicipality(then_topic):
@@ -135,6 +173,16 @@ def decode(data: str | object, library: Library, municipalities: frozenset[str])
             return OpenTopic(topic_id)
         case "top", [topic_id, lang] if topic_id in topics and lang in LANGUAGES:
             return OpenTopic(topic_id, lang)
+        case "tp", [topic_id, part] if topic_id in topics and _PART.fullmatch(part):
+            return ShowPart(topic_id, part)
+        case "tp", [topic_id, part, lang] if (
+            topic_id in topics and _PART.fullmatch(part) and lang in LANGUAGES
+        ):
+            return ShowPart(topic_id, part, lang)
+        case "say", [topic_id, lang] if topic_id in topics and lang in LANGUAGES:
+            return Listen(topic_id, lang)
+        case "ok", [topic_id, "y" | "n" as answer] if topic_id in topics:
+            return Helpful(topic_id, answer == "y")
         case "mun", [municipality_id] if municipality_id in municipalities:
             return ChooseMunicipality(municipality_id)
         case "mun", [municipality_id, topic_id] if (

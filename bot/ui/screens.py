@@ -9,18 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from bot.content.model import (
-    LANGUAGES,
-    REFERENCE_LANGUAGE,
-    Lang,
-    Library,
-    Place,
-    Topic,
-    Verification,
-)
+from bot.content.model import LANGUAGES, Lang, Library, Pictograms
 from bot.i18n import LANGUAGE_NAMES, N_, Translator
 from bot.ui import callbacks as cb
-from bot.ui.render import bold, escape, italic, link, pack
+from bot.ui.render import bold, escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +49,7 @@ SECTION_TITLES: dict[str, str] = {
 }
 
 
-def _menu_row(t: Translator) -> tuple[Button, ...]:
+def menu_row(t: Translator) -> tuple[Button, ...]:
     return (button("☰ " + t._("Menu"), cb.MainMenu()),)
 
 
@@ -81,12 +73,22 @@ def greeting(translators: dict[Lang, Translator], telegram_language: str | None)
 # --- menus --------------------------------------------------------------------------------------
 
 
-def main_menu(t: Translator, hint: str | None = None, extra: Keyboard = ()) -> Screen:
+def main_menu(
+    t: Translator,
+    hint: str | None = None,
+    extra: Keyboard = (),
+    *,
+    icons: Pictograms | None = None,
+) -> Screen:
     """`extra`: rows above the feedback button (e.g. "ask a bridge-builder", when reachable)."""
     text = bold(t._("Main menu")) + "\n" + escape(t._("What do you want to know about?"))
     if hint:
         text = escape(hint) + "\n\n" + text
-    sections = [button(t._(title), cb.OpenSection(sid)) for sid, title in SECTION_TITLES.items()]
+    icons = icons or Pictograms()
+    sections = [
+        button(icons.label(icons.section(sid), t._(title)), cb.OpenSection(sid))
+        for sid, title in SECTION_TITLES.items()
+    ]
     keyboard = (
         (sections[0], sections[1]),
         (sections[2], sections[3]),
@@ -99,11 +101,14 @@ def main_menu(t: Translator, hint: str | None = None, extra: Keyboard = ()) -> S
 
 def section_menu(t: Translator, library: Library, section_id: str, lang: Lang) -> Screen:
     section = library.section(section_id)
-    text = bold(t._(SECTION_TITLES[section_id])) + "\n" + escape(t._("Choose a topic."))
+    icons = library.pictograms
+    title = icons.label(icons.section(section_id), t._(SECTION_TITLES[section_id]))
+    text = bold(title) + "\n" + escape(t._("Choose a topic."))
     rows: list[tuple[Button, ...]] = [
-        (button(library.topic(lang, tid).title, cb.OpenTopic(tid)),) for tid in section.topic_ids
+        (button(icons.label(icons.topic(tid), library.topic(lang, tid).title), cb.OpenTopic(tid)),)
+        for tid in section.topic_ids
     ]
-    rows.append(_menu_row(t))
+    rows.append(menu_row(t))
     return Screen((text,), tuple(rows))
 
 
@@ -116,112 +121,35 @@ def municipality_chooser(
         for m in library.municipalities
         if m.id in offered
     ]
-    rows.append(_menu_row(t))
+    rows.append(menu_row(t))
     return Screen((text,), tuple(rows))
-
-
-# --- topics -------------------------------------------------------------------------------------
-
-
-def topic_screen(
-    t: Translator,
-    library: Library,
-    topic_id: str,
-    *,
-    ui_lang: Lang,
-    content_lang: Lang | None = None,
-    municipality: str | None = None,
-    can_change_municipality: bool = False,
-    extra: Keyboard = (),
-) -> Screen:
-    """A topic's text in `content_lang` (default: the user's); buttons in the user's language.
-
-    `extra`: rows on top of the keyboard (the bridge-builders topic offers to ask one)."""
-    shown_lang = content_lang or ui_lang
-    topic = library.topic(shown_lang, topic_id)
-    blocks = [bold(topic.title)]
-    notice = _notice(t, topic, shown_lang)
-    if notice:
-        blocks.append(italic(notice))
-    blocks.append(escape(topic.summary))
-    blocks.extend(_section_blocks(topic))
-    blocks.append(
-        bold(t._("What to do next"))
-        + "\n"
-        + "\n".join(f"• {escape(step)}" for step in topic.next_steps)
-    )
-    if topic.contacts:
-        blocks.append(_contacts_block(t, topic))
-    if topic_id in library.local_topics:
-        blocks.append(_places_block(t, library, topic_id, shown_lang, municipality))
-    blocks.append(_sources_block(t, topic))
-    keyboard = _topic_keyboard(t, library, topic, ui_lang, shown_lang)
-    if can_change_municipality and topic_id in library.local_topics:
-        change = button("📍 " + t._("Change municipality"), cb.AskMunicipality(topic_id))
-        keyboard = ((change,), *keyboard)
-    return Screen(tuple(pack(blocks)), (*extra, *keyboard))
-
-
-def _did_you_mean(
-    t: Translator, library: Library, lang: Lang, topic_ids: Sequence[str]
-) -> Keyboard:
-    return tuple(
-        (
-            button(
-                "❓ " + t._("Did you mean: %(title)s") % {"title": library.topic(lang, tid).title},
-                cb.OpenTopic(tid),
-            ),
-        )
-        for tid in topic_ids
-    )
 
 
 # --- answers to typed questions -----------------------------------------------------------------
 
 
-def topic_preview(
-    t: Translator,
-    library: Library,
-    topic_id: str,
-    *,
-    ui_lang: Lang,
-    alternatives: Sequence[str] = (),
-) -> Screen:
-    """The short answer to a typed question: title and summary, one tap from the whole topic.
-
-    A phone screen shows it at once, and a wrong guess costs the reader little.
-    """
-    topic = library.topic(ui_lang, topic_id)
-    blocks = [bold(topic.title)]
-    notice = _notice(t, topic, ui_lang)
-    if notice:
-        blocks.append(italic(notice))
-    blocks.append(escape(topic.summary))
-    rows: list[tuple[Button, ...]] = [
-        (button("📖 " + t._("Read more"), cb.OpenTopic(topic_id)),),
-        *_did_you_mean(t, library, ui_lang, alternatives),
-        _menu_row(t),
-    ]
-    return Screen(tuple(pack(blocks)), tuple(rows))
-
-
 def search_choices(t: Translator, library: Library, lang: Lang, topic_ids: Sequence[str]) -> Screen:
     text = escape(t._("I found several topics. Which one do you mean?"))
+    icons = library.pictograms
     rows: list[tuple[Button, ...]] = [
-        (button(library.topic(lang, tid).title, cb.OpenTopic(tid)),) for tid in topic_ids
+        (button(icons.label(icons.topic(tid), library.topic(lang, tid).title), cb.OpenTopic(tid)),)
+        for tid in topic_ids
     ]
-    rows.append(_menu_row(t))
+    rows.append(menu_row(t))
     return Screen((text,), tuple(rows))
 
 
-def small_talk(t: Translator, kind: str) -> Screen:
+def small_talk(t: Translator, kind: str, *, icons: Pictograms | None = None) -> Screen:
     reply = t._("You are welcome!") if kind == "thanks" else t._("Hello!")
-    return main_menu(t, hint=reply + " " + t._("Choose a topic or write your question."))
+    hint = reply + " " + t._("Choose a topic or write your question.")
+    return main_menu(t, hint=hint, icons=icons)
 
 
-def search_miss(t: Translator, token: str, extra: Keyboard = ()) -> Screen:
+def search_miss(
+    t: Translator, token: str, extra: Keyboard = (), *, icons: Pictograms | None = None
+) -> Screen:
     hint = t._("Sorry, I did not find an answer to that. Try other words, or choose from the menu.")
-    menu = main_menu(t, hint=hint)
+    menu = main_menu(t, hint=hint, icons=icons)
     offer = button(
         "📨 " + t._("Send the question to the editors (anonymous)"), cb.SubmitQuestion(token)
     )
@@ -237,126 +165,7 @@ def question_sent(t: Translator, saved: bool) -> Screen:
         if saved
         else t._("There was nothing left to send after removing personal details.")
     )
-    return Screen((escape(text),), (_menu_row(t),))
-
-
-def _notice(t: Translator, topic: Topic, shown_lang: Lang) -> str | None:
-    if topic.is_fallback and shown_lang != REFERENCE_LANGUAGE:
-        return t._("This topic is not translated yet. Here is the Swedish text.")
-    if topic.review == "reviewed":
-        return None
-    if shown_lang != REFERENCE_LANGUAGE:
-        return t._("This translation has not yet been checked by a native speaker.")
-    # Swedish is the reference, yet a draft too until a domain expert has reviewed it.
-    return t._("This text has not yet been checked by an expert.")
-
-
-def _section_blocks(topic: Topic) -> list[str]:
-    blocks = []
-    for section in topic.sections:
-        lines = [bold(section.heading)]
-        if section.text:
-            lines.append(escape(section.text))
-        lines.extend(f"{n}. {escape(step)}" for n, step in enumerate(section.steps, start=1))
-        lines.extend(f"• {escape(item)}" for item in section.bullets)
-        blocks.append("\n".join(lines))
-    return blocks
-
-
-def _contacts_block(t: Translator, topic: Topic) -> str:
-    lines = [bold(t._("Contacts"))]
-    for contact in topic.contacts:
-        parts = [escape(contact.name)]
-        if contact.phone:
-            parts.append(escape(contact.phone))
-        if contact.url:
-            parts.append(escape(contact.url))
-        line = " – ".join(parts)
-        if contact.note:
-            line += f"\n  {escape(contact.note)}"
-        lines.append(line)
-    return "\n".join(lines)
-
-
-def _places_block(
-    t: Translator, library: Library, topic_id: str, lang: Lang, municipality: str | None
-) -> str:
-    places = library.places_for(topic_id, municipality)
-    found = library.municipality(municipality) if municipality else None
-    heading = bold(t._("Near you") + (f": {found.name}" if found else ""))
-    if not places:
-        return (
-            heading
-            + "\n"
-            + escape(t._("No local places are listed here yet. Ask your municipality."))
-        )
-    return heading + "\n\n" + "\n\n".join(_place_lines(t, place, lang) for place in places)
-
-
-def _place_lines(t: Translator, place: Place, lang: Lang) -> str:
-    lines = [bold(place.name), escape(place.describe(lang))]
-    for value in (place.address, place.opening_hours, place.phone, place.url):
-        if value:
-            lines.append(escape(value))
-    if place.languages:
-        lines.append(escape(t._("Languages:") + " " + ", ".join(place.languages)))
-    return "\n".join(lines)
-
-
-def _sources_block(t: Translator, topic: Topic) -> str:
-    """Official sources as links, with what was verified and when; no date where none is known.
-
-    Sources verified on an unknown day come first, without a date. Then each verification note
-    ("läst i sparad kopia 3 december 2026") is written once, above the sources it applies to:
-    one note per source would push long topics over Telegram's message limit.
-    """
-    notes = [_verified_note(t, source.verified) for source in topic.sources]
-    lines = [bold(t._("Sources"))]
-    lines.extend(
-        "• " + link(source.title, source.url)
-        for source, note in zip(topic.sources, notes, strict=True)
-        if note is None
-    )
-    for group in dict.fromkeys(note for note in notes if note is not None):
-        lines.append(escape(group) + ":")
-        lines.extend(
-            "• " + link(source.title, source.url)
-            for source, note in zip(topic.sources, notes, strict=True)
-            if note == group
-        )
-    return "\n".join(lines)
-
-
-def _verified_note(t: Translator, verified: Verification) -> str | None:
-    if not verified.dated or verified.date is None:
-        return None
-    if verified.how == "page":
-        return t._("checked %(date)s") % {"date": t.date(verified.date)}
-    return t._("stored copy read %(date)s") % {"date": t.date(verified.date)}
-
-
-def _topic_keyboard(
-    t: Translator, library: Library, topic: Topic, ui_lang: Lang, shown_lang: Lang
-) -> Keyboard:
-    rows: list[tuple[Button, ...]] = []
-    for related in topic.related[:3]:
-        if library.resolve_id(related):
-            title = library.topic(ui_lang, related).title
-            rows.append((button("→ " + title, cb.OpenTopic(related)),))
-    if ui_lang != REFERENCE_LANGUAGE:
-        if shown_lang == REFERENCE_LANGUAGE:
-            label = t._("Back to %(language)s") % {"language": LANGUAGE_NAMES[ui_lang]}
-            rows.append((button("🌐 " + label, cb.OpenTopic(topic.id)),))
-        elif not topic.is_fallback:
-            rows.append((button("🇸🇪 " + t._("Show in Swedish"), cb.OpenTopic(topic.id, "sv")),))
-    section = library.section_of(topic.id)
-    rows.append(
-        (
-            button("« " + t._(SECTION_TITLES[section.id]), cb.OpenSection(section.id)),
-            *_menu_row(t),
-        )
-    )
-    return tuple(rows)
+    return Screen((escape(text),), (menu_row(t),))
 
 
 # --- information commands -----------------------------------------------------------------------
@@ -372,11 +181,16 @@ def help_screen(t: Translator) -> Screen:
         "/feedback – " + escape(t._("tell us anonymously how a service worked for you")),
         "/privacy – " + escape(t._("what is stored about you")),
         "/forget – " + escape(t._("delete everything stored about you")),
+        "",
+        escape(t._("You can also just write “menu”, “help”, “language” or “delete my data”.")),
     ]
-    return Screen(("\n".join(lines),), (_menu_row(t),))
+    return Screen(("\n".join(lines),), (menu_row(t),))
 
 
-def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Screen:
+def privacy_screen(
+    t: Translator, ttl_days: int, retention_months: int, case_days: int | None = None
+) -> Screen:
+    """`case_days`: questions to bridge-builders are offered and close after these days."""
     lines = [
         bold(t._("What is stored about you")),
         "• "
@@ -391,8 +205,9 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
         "• "
         + escape(
             t._(
-                "Anonymous counts: how often each topic is read per week, and how many people "
-                "came through each poster link per day. Nothing in them points to you."
+                "Anonymous counts: how often each topic is read per week, how many found it "
+                "helpful or not, and how many people came through each poster link per day. "
+                "Nothing in them points to you."
             )
         ),
         "• "
@@ -403,14 +218,7 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
             )
             % {"months": retention_months}
         ),
-        "",
-        bold(t._("What is not stored")),
-        escape(
-            t._(
-                "Your name, username, Telegram id, phone number and the messages you write are "
-                "never saved."
-            )
-        ),
+        *_case_lines(t, case_days),
         "",
         bold(t._("Who can see it")),
         escape(
@@ -427,8 +235,29 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
             )
         ),
     ]
-    keyboard = ((button("🗑 " + t._("Delete my data"), cb.Forget(confirmed=True)),), _menu_row(t))
+    keyboard = ((button("🗑 " + t._("Delete my data"), cb.Forget(confirmed=True)),), menu_row(t))
     return Screen(("\n".join(lines),), keyboard)
+
+
+def _case_lines(t: Translator, case_days: int | None) -> list[str]:
+    """With questions to bridge-builders, the chat link they need is stored: say so exactly."""
+    if case_days is None:
+        not_stored = t._(
+            "Your name, username, Telegram id, phone number and the messages you write are "
+            "never saved."
+        )
+        return ["", bold(t._("What is not stored")), escape(not_stored)]
+    case = t._(
+        "A question to bridge-builders, only if you send one: the bot keeps the number of this "
+        "chat encrypted so that the answer reaches you, and deletes it when the question closes "
+        "(after at most %(days)s days without messages, or at once with /forget). The bot does "
+        "not store the question; it is in the bridge-builders' Telegram group."
+    ) % {"days": case_days}
+    not_stored = t._(
+        "Your name, username, phone number and the messages you write are never saved by the "
+        "bot, and your Telegram id only as the encrypted chat number above."
+    )
+    return ["• " + escape(case), "", bold(t._("What is not stored")), escape(not_stored)]
 
 
 def forgotten_screen(t: Translator, had_data: bool) -> Screen:
@@ -441,12 +270,38 @@ def forgotten_screen(t: Translator, had_data: bool) -> Screen:
     return Screen((escape(text) + "\n" + escape(note),), ())
 
 
-def only_text_screen(t: Translator) -> Screen:
-    return Screen(
-        (escape(t._("I can only read text messages. Please write or use the menu.")),),
-        (_menu_row(t),),
-    )
+#: The topic that points to people who help face to face (with letters, forms, authorities).
+HELP_NEAR_YOU_TOPIC = "bridge-builders"
 
 
-def stale_button_screen(t: Translator) -> Screen:
-    return main_menu(t, hint=t._("That button is no longer valid. Here is the menu."))
+def media_screen(t: Translator, library: Library, *, photo: bool = False) -> Screen:
+    """Voice, photos, stickers, files: never a dead end. Nothing received is kept.
+
+    A photo is often of a letter the person cannot read: point to the people who help with that.
+    """
+    if photo:
+        text = t._("I can only read text. Is it a letter? People near you can help you read it.")
+        label = "📍 " + t._("Help with letters near you")
+    else:
+        text = t._("I can only read text. Tap a button or write a few words.")
+        label = "📍 " + t._("People who can help you")
+    rows: list[tuple[Button, ...]] = []
+    if library.resolve_id(HELP_NEAR_YOU_TOPIC):
+        icons = library.pictograms
+        label = icons.label(icons.topic(HELP_NEAR_YOU_TOPIC), label.removeprefix("📍 "))
+        rows.append((button(label, cb.OpenTopic(HELP_NEAR_YOU_TOPIC)),))
+    rows.append(menu_row(t))
+    return Screen((escape(text),), tuple(rows))
+
+
+def stale_button_screen(t: Translator, *, icons: Pictograms | None = None) -> Screen:
+    return main_menu(t, hint=t._("That button is no longer valid. Here is the menu."), icons=icons)
+
+
+def stopped_screen(t: Translator, *, icons: Pictograms | None = None) -> Screen:
+    return main_menu(t, hint=t._("OK, I stopped. The menu is here when you need it."), icons=icons)
+
+
+def feedback_offer(t: Translator, *, icons: Pictograms | None = None) -> Screen:
+    hint = t._("Tap “Give feedback” to answer a few short questions. It is anonymous.")
+    return main_menu(t, hint=hint, icons=icons)

@@ -22,6 +22,7 @@ from bot.feedback.survey import (
     RATING_FACES,
     RATINGS,
     RESPECT,
+    RESPECT_FOR_SERVICE,
     SERVICES,
     Draft,
     Option,
@@ -128,8 +129,11 @@ def question_screen(
     *,
     municipalities: Sequence[tuple[str, str]] = (),
     hint: str | None = None,
+    service: str | None = None,
 ) -> Screen:
-    """The screen asking `step`; `municipalities` are (id, name) pairs offered at that step."""
+    """The screen asking `step`; `municipalities` are (id, name) pairs offered at that step.
+
+    `service` is the service chosen so far: respect is then asked for that service."""
     if step is Step.CONFIRM:
         raise ValueError("the confirmation is built by confirm_screen")
     asked = questions(bool(municipalities))
@@ -147,7 +151,10 @@ def question_screen(
                 )
             )
         )
-    lines += ["", escape(t._(QUESTION_TEXTS[step]))]
+    question = t._(QUESTION_TEXTS[step])
+    if step is Step.RESPECT and service is not None:
+        question = t._(RESPECT_FOR_SERVICE) % {"service": _label(t, SERVICES, service)}
+    lines += ["", escape(question)]
     rows: list[tuple[Button, ...]] = []
     if step is Step.MUNICIPALITY:
         rows += [(Button(name, encode(Choose(step, mid))),) for mid, name in municipalities]

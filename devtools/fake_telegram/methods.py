@@ -292,11 +292,16 @@ class Methods(FakeState):
         if isinstance(value, UploadedFile):
             if not value.data:
                 raise bad("file must be non-empty")
-            folder = "photos" if field_name == "photo" else "documents"
+            folder = {"photo": "photos", "voice": "voice"}.get(field_name, "documents")
+            if field_name == "voice" and not _is_ogg_opus(value.data):
+                # Telegram plays only OGG/Opus as a voice note (MP3/M4A aside, never sent here).
+                raise bad("VOICE_FORMAT_INVALID: a voice note must be OGG/Opus")
             return self._store_file(value.data, value.filename, value.content_type, folder), True
         if isinstance(value, str) and value:
             known = self._files.get(value)
             if known is not None:
+                if (field_name == "voice") != known.file_path.startswith("voice/"):
+                    raise bad(f"can't use file of another type as {field_name}")
                 return known, False
             if value.startswith(("http://", "https://")):
                 # The fake never fetches from the network; the file has no content here.
@@ -305,7 +310,9 @@ class Methods(FakeState):
             raise bad("wrong file identifier/HTTP URL specified")
         raise bad(f"there is no {field_name} in the request")
 
-    async def _send_file(self, params: JSONDict, kind: Literal["document", "photo"]) -> Any:
+    async def _send_file(
+        self, params: JSONDict, kind: Literal["document", "photo", "voice"]
+    ) -> Any:
         chat_id = self._chat_id(params)
         raw_caption, parse_mode, parsed = self._caption(params)
         markup = self._markup(params)
@@ -335,6 +342,9 @@ class Methods(FakeState):
 
     async def _send_photo(self, params: JSONDict) -> Any:
         return await self._send_file(params, "photo")
+
+    async def _send_voice(self, params: JSONDict) -> Any:
+        return await self._send_file(params, "voice")
 
     async def _send_chat_action(self, params: JSONDict) -> Any:
         self._chat_id(params)
@@ -422,6 +432,14 @@ class Methods(FakeState):
         if "chat_id" in params:
             chat_id = self._chat_id(params, sending=False)
         return self.menu_buttons.get(chat_id, self.menu_buttons.get(None, {"type": "commands"}))
+
+
+def _is_ogg_opus(data: bytes) -> bool:
+    """An Ogg page ("OggS", version 0) whose first packet is an "OpusHead" header."""
+    if len(data) < 28 or data[:4] != b"OggS" or data[4] != 0:
+        return False
+    body = 27 + data[26]
+    return data[body : body + 8] == b"OpusHead"
 
 
 def _inline_keyboard(rows: object) -> list[list[Button]]:

@@ -7,7 +7,7 @@ from typing import Any, Literal, NamedTuple
 
 JSONDict = dict[str, Any]
 ChatType = Literal["private", "group", "supergroup", "channel"]
-MessageKind = Literal["text", "document", "photo"]
+MessageKind = Literal["text", "document", "photo", "voice"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -119,6 +119,7 @@ class FakeBotApi(Driver, Delivery, Methods):
             ("answerCallbackQuery", self._answer_callback_query),
             ("sendDocument", self._send_document),
             ("sendPhoto", self._send_photo),
+            ("sendVoice", self._send_voice),
             ("sendChatAction", self._send_chat_action),
             ("getFile", self._get_file),
             ("setMyCommands", self._set_my_commands),

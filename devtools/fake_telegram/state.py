@@ -431,6 +431,14 @@ class FakeState:
             stored = self._files[message.file_id] if message.file_id else None
             if stored is not None and message.kind == "document":
                 data["document"] = self._document_json(stored)
+            elif stored is not None and message.kind == "voice":
+                data["voice"] = {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "duration": 1,
+                    "mime_type": "audio/ogg",
+                    "file_size": len(stored.data or b""),
+                }
             elif stored is not None:
                 data["photo"] = [
                     {

@@ -10,13 +10,47 @@ from pathlib import Path
 
 import pytest
 
-from bot.exports.data import ExportData, build_export
+from bot.config import REPO_ROOT
+from bot.content.model import Lang
+from bot.exports.build import build_export
+from bot.exports.data import ExportData
+from bot.exports.labels import Labels
+from bot.exports.periods import Period
+from bot.i18n import Translator, load_translators
 from bot.storage.database import Database, iso_week
+from bot.storage.exports import week_month
 
-TODAY = dt.date(2026, 11, 20)
+TODAY = dt.date(2027, 1, 20)
+YEAR = Period.parse("2026")
+NAMES = {"stockholm": "Stockholm", "haninge": "Haninge", "malmo": "Malmö"}
+TITLES = {"school-support": "Stöd i skolan", "housing": "Bostad", "health-care": "Vård"}
+_TRANSLATORS: dict[Lang, Translator] = {}
+
+
+def labels(lang: Lang = "sv") -> Labels:
+    """Staff labels from the real catalogs (compiled once per test session)."""
+    if not _TRANSLATORS:
+        _TRANSLATORS.update(load_translators(REPO_ROOT / "locale"))
+    return Labels(_TRANSLATORS[lang], NAMES, TITLES)
+
+
+async def build(
+    db: Database, period: Period | str = YEAR, scope: tuple[str, ...] | None = None
+) -> ExportData:
+    return await build_export(
+        db,
+        period=Period.parse(period) if isinstance(period, str) else period,
+        scope=scope,
+        labels=labels(),
+        today=TODAY,
+        topic_ids=tuple(TITLES),
+    )
+
+
 FIRST_DAY = dt.date(2026, 7, 27)  # Monday of 2026-W31
 WEEKS = 16
 SERVICES = ["school", "preschool", "social", "bridge", "place", "health", "housing", "work"]
+SERVICES += ["mother-tongue", "culture"]
 HOSTILE_COMMENTS = [
     '=HYPERLINK("http://evil.example","click")',
     "+46 is the code for Sweden",
@@ -29,12 +63,13 @@ HOSTILE_COMMENTS = [
 
 
 async def insert_feedback(db: Database, rows: Sequence[tuple[object, ...]]) -> None:
-    """rows: (week, lang, service, rating, respect, comment, age_band, municipality)."""
+    """rows: (week, lang, service, rating, respect, comment, age_band, municipality); the month
+    is the month of the week's Thursday, as the bot stores it."""
     async with db.transaction():
         await db.connection.executemany(
-            "INSERT INTO feedback (id, week, lang, service, rating, respect, comment, age_band, "
-            "municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(uuid.uuid4().hex, *row) for row in rows],
+            "INSERT INTO feedback (id, week, month, lang, service, rating, respect, comment, "
+            "age_band, municipality) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(uuid.uuid4().hex, row[0], week_month(str(row[0])), *row[1:]) for row in rows],
         )
 
 
@@ -120,8 +155,4 @@ async def seeded_db(tmp_path: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def export_data(seeded_db: Database) -> ExportData:
-    return await build_export(
-        seeded_db,
-        municipality_names={"stockholm": "Stockholm", "haninge": "Haninge", "malmo": "Malmö"},
-        today=TODAY,
-    )
+    return await build(seeded_db)

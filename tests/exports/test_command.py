@@ -1,9 +1,8 @@
-"""`python -m bot export` and `python -m bot report` through the real CLI entry point."""
+"""`python -m bot export|report|exportlog` through the real CLI entry point, in Swedish."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -12,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 
 from bot import cli
-from bot.exports.command import CommandError, default_export_path, parse_day, parse_period
 from bot.storage.database import Database
 
 from .conftest import seed
@@ -32,60 +30,78 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     asyncio.run(create())
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("BOT_CONFIG", raising=False)
-    monkeypatch.setattr(cli, "_municipality_names", lambda settings: {"haninge": "Haninge"})
     return tmp_path / "data"
 
 
 def test_export_xlsx(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "export.xlsx"
-    assert cli.main(["export", "--format", "xlsx", "--out", str(out)]) == 0
+    assert cli.main(["export", "--period", "2026-Q3", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert printed.startswith(f"wrote {out}: all weeks, ")
+    assert printed.startswith(f"skrev {out}: kvartal 3 2026, Alla kommuner: ")
     assert printed.count("\n") == 1
     workbook = load_workbook(out)
-    assert "Ratings by municipality" in workbook.sheetnames
-    municipalities = [r[0] for r in workbook["Ratings by municipality"].iter_rows(values_only=True)]
-    assert "Haninge" in municipalities
+    assert "Betyg per verksamhet och kommun" in workbook.sheetnames
+    rows = workbook["Betyg per verksamhet och kommun"].iter_rows(values_only=True)
+    assert "Haninge" in {r[0] for r in rows}
 
 
-def test_export_csv_and_json_with_a_period(
+def test_export_of_one_municipality(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     directory = tmp_path / "csv"
-    args = ["--since", "2026-08-10", "--until", "2026-08-23"]
+    args = ["--period", "2026-08", "--municipality", "haninge"]
     assert cli.main(["export", "--format", "csv", "--out", str(directory), *args]) == 0
-    assert "CSV files to" in capsys.readouterr().out
-    assert (directory / "submissions.csv").is_file()
+    assert "CSV-filer till" in capsys.readouterr().out
+    assert (directory / "comments.csv").is_file()
     out = tmp_path / "e.json"
     assert cli.main(["export", "--format", "json", "--out", str(out), *args]) == 0
     loaded = json.loads(out.read_text(encoding="utf-8"))
-    assert loaded["since_week"] == "2026-W33" and loaded["until_week"] == "2026-W34"
-    assert {s["week"] for s in loaded["submissions"]} <= {"2026-W33", "2026-W34"}
+    assert loaded["period"] == "2026-08" and loaded["scope"] == ["haninge"]
+    assert {c["municipality"] for c in loaded["comments"]} <= {"haninge"}
+    assert {c["month"] for c in loaded["comments"]} <= {"2026-08"}
 
 
-def test_report(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_and_the_export_log(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "r" / "report.html"
-    assert cli.main(["report", "--out", str(out)]) == 0
-    assert capsys.readouterr().out.startswith(f"wrote {out}")
-    assert "<h2>Ratings by service</h2>" in out.read_text(encoding="utf-8")
+    assert cli.main(["report", "--period", "2026-T2", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith(f"skrev {out}")
+    document = out.read_text(encoding="utf-8")
+    assert '<html lang="sv">' in document and "<h2>Betyg per verksamhet</h2>" in document
+    fi = tmp_path / "fi.html"
+    assert cli.main(["report", "--period", "2026-09", "--lang", "fi", "--out", str(fi)]) == 0
+    assert '<html lang="fi">' in fi.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["exportlog"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("Exporter, senaste först")
+    assert " · servern · report · 2026-09 · Alla kommuner" in printed[1]
+    assert " · servern · report · 2026-T2 · Alla kommuner" in printed[2]
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--since", "2026-13-01"], "--since '2026-13-01' is not a date in the calendar"),
-        (["--until", "01/02/2026"], "--until must be a date written YYYY-MM-DD, got '01/02/2026'"),
-        (["--since", "2026-09-02", "--until", "2026-09-01"], "--since 2026-09-02 is after"),
+        (["--period", "2026-13"], "no such period: month 13"),
+        (["--period", "2099-01"], "2099-01 has not ended yet"),
+        (["--period", "2026-08-01"], "not a period"),
+        (["--period", "2026-08", "--municipality", "atlantis"], "unknown municipality: atlantis"),
     ],
 )
-def test_bad_dates_are_one_line_errors(
+def test_bad_periods_are_one_line_errors(
     data_dir: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     for command in (["export"], ["report"]):
         assert cli.main([*command, *args]) == 2
         err = capsys.readouterr().err
-        assert err.startswith(f"error: {message}")
+        assert err.startswith(f"error: {message}"), err
         assert err.count("\n") == 1
+
+
+def test_arbitrary_ranges_are_gone(data_dir: Path) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--since", "2026-08-01"])
 
 
 def test_missing_database_is_not_created(
@@ -93,25 +109,7 @@ def test_missing_database_is_not_created(
 ) -> None:
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "nowhere"))
     monkeypatch.delenv("BOT_CONFIG", raising=False)
-    assert cli.main(["report", "--out", str(tmp_path / "r.html")]) == 2
+    assert cli.main(["report", "--period", "2026-08", "--out", str(tmp_path / "r.html")]) == 2
     assert "error: no database at" in capsys.readouterr().err
     assert not (tmp_path / "nowhere").exists()
     assert not (tmp_path / "r.html").exists()
-
-
-def test_parse_helpers() -> None:
-    assert parse_day(None, "--since") is None
-    assert parse_day("2026-02-28", "--since") == dt.date(2026, 2, 28)
-    with pytest.raises(CommandError):
-        parse_day("2026-2-28", "--since")
-    with pytest.raises(CommandError):
-        parse_period("2026-03-01", "2026-02-28")
-    assert default_export_path("csv", dt.date(2026, 1, 2)) == Path("bot-export-2026-01-02")
-    assert default_export_path("xlsx", dt.date(2026, 1, 2)) == Path("bot-export-2026-01-02.xlsx")
-
-
-def test_municipality_names_from_the_content() -> None:
-    from bot.config import load_settings
-
-    names = cli._municipality_names(load_settings({}, require_token=False))
-    assert names.get("malmo") == "Malmö"

@@ -8,24 +8,17 @@ import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
-from bot.exports.data import ExportData, QuestionCount, build_export
-from bot.exports.report import (
-    RATING_COLOURS,
-    WEEK_COLOUR,
-    render_report,
-    stacked_bar,
-    week_chart,
-    write_report_html,
-)
-from bot.exports.suppression import SuppressedTable
+from bot.exports.data import Comment, ExportData, QuestionCount
+from bot.exports.report import RATING_COLOURS, WEEK_COLOUR, render_report, write_report_html
 from bot.storage.database import Database
 
-from .conftest import TODAY, insert_feedback
+from .conftest import build, insert_feedback
 
 ALLOWED_TAGS = {
     "html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "p", "section", "div",
     "b", "span", "svg", "defs", "pattern", "rect", "line", "text", "details", "summary", "table",
-    "thead", "tbody", "tr", "th", "td", "footer",
+    "thead", "tbody", "tr", "th", "td", "footer", "h3", "caption", "figure", "figcaption",
+    "blockquote",
 }  # fmt: skip
 
 
@@ -74,30 +67,41 @@ def test_self_contained(export_data: ExportData) -> None:
     assert not any(name.startswith("on") for name in names)
     assert "http://" not in document and "https://" not in document
     assert "@import" not in document
-    assert re.findall(r"url\(([^)]*)\)", document) == [
-        "#hatch-weeks" for _ in re.findall(r"url\(", document)
-    ]
+    assert re.findall(r"url\(([^)]*)\)", document) == []
     assert "default-src 'none'" in document
 
 
-def test_sections_and_figures(export_data: ExportData) -> None:
+def test_swedish_sections_and_figures(export_data: ExportData) -> None:
     document = render_report(export_data)
+    assert document.startswith('<!DOCTYPE html>\n<html lang="sv">')
     for heading in (
-        "Submissions by week",
-        "Ratings by service",
-        "Treated with respect",
-        "Top unanswered questions",
+        "Betyg per verksamhet",
+        "Bemötande med respekt, per verksamhet",
+        "Utveckling per månad",
+        "Betyg per verksamhet och kommun",
+        "Åldersgrupper",
+        "Svar per vecka",
+        "Invånarnas röster",
+        "Vanligaste obesvarade frågor",
+        "Användning av boten",
     ):
-        assert f"<h2>{heading}</h2>" in document
+        assert f"<h2>{heading}</h2>" in document, heading
     assert document.count('<svg class="chart"') == 1
     assert document.count('<svg class="bar"') >= 10
     assert WEEK_COLOUR in document
-    assert all(colour in document for colour in RATING_COLOURS[2:])
-    assert f"<b>{len(export_data.submissions)}</b>Submissions" in document
-    cards = document.split('<section class="cards">')[1].split("</section>")[0]
-    # No total of unanswered questions: with each question's count it would undo the "<5"s.
-    assert re.findall(r"</b>([^<]+)</div>", cards) == ["Submissions", "With a comment"]
+    assert all(colour in document for colour in RATING_COLOURS)
+    assert f"<b>{export_data.submissions}</b>Svar" in document
     assert "Hur söker jag bostad?" in document
+    assert "Submissions" not in document and "Ratings" not in document  # no English left
+
+
+def test_numbers_are_text_and_print_on_a4(export_data: ExportData) -> None:
+    document = render_report(export_data)
+    assert "@media print" in document and "size: A4" in document
+    assert "break-inside: avoid" in document
+    assert "<details" not in document  # nothing folded away: printed, every number is there
+    # Each bar says its numbers in words next to it.
+    assert re.search(r"n = \d+: Bra \(4–5\) (\d+|&lt;5|x), Varken eller", document)
 
 
 def test_text_is_escaped(export_data: ExportData) -> None:
@@ -107,101 +111,72 @@ def test_text_is_escaped(export_data: ExportData) -> None:
     assert "<script" not in document.lower()
 
 
-def test_comments_are_not_in_the_report(export_data: ExportData) -> None:
+def test_comments_are_not_in_the_report_unless_approved(export_data: ExportData) -> None:
     document = render_report(export_data)
-    for submission in export_data.submissions:
-        if submission.comment and len(submission.comment) > 6:
-            assert submission.comment not in document
+    for comment in export_data.comments:
+        if len(comment.text) > 8:
+            assert comment.text not in document.replace("&amp;", "&")
+    assert "Ingen kommentar har godkänts för citat under perioden." in document
+    chosen = export_data.comments[0]
+    approved = dataclasses.replace(chosen, text="Mötesplatsen hjälpte oss mycket", quotable=True)
+    with_quote = dataclasses.replace(export_data, comments=(approved, *export_data.comments[1:]))
+    document = render_report(with_quote)
+    assert "<blockquote" in document and "Mötesplatsen hjälpte oss mycket" in document
+    assert document.count("<blockquote") == 1
 
 
 def test_no_small_count_is_shown(export_data: ExportData) -> None:
-    parsed = parse(render_report(export_data))
-    cells = [t.strip() for t in parsed.text if t.strip()]
-    numbers = [int(t) for t in cells if t.isdigit()]
+    document = render_report(export_data)
+    cells = re.findall(r'<td class="n">([^<]*)</td>', document)
+    numbers = [int(c) for c in cells if c.isdigit()]
     assert numbers
-    # Week labels are drawn as W31..; tick labels are multiples of the axis step.
-    small = [n for n in numbers if 0 < n < 5]
-    assert small == [4] * len(small), small  # only the axis tick "4" may be under 5
-    assert "<5" in cells
-
-
-def test_week_chart_draws_hidden_weeks_as_outlines() -> None:
-    svg = week_chart(["2026-W01", "2026-W02", "2026-W03"], [12, "<5", 0], 5)
-    assert svg.count(f'fill="{WEEK_COLOUR}"') == 2  # 12 and the zero-height 0
-    assert svg.count('fill="url(#hatch-weeks)"') == 1
-    assert ">&lt;5</text>" in svg
-    assert "W01" in svg and "W03" in svg
-
-
-def test_stacked_bar_shows_the_hidden_part_as_one_block() -> None:
-    bar = stacked_bar("Health care", [10, "<5", "<5", 6, 0], 20, RATING_COLOURS, "12345")
-    assert "hidden: 4 of 20" in bar  # 20 - 10 - 6, which the reader can work out anyway
-    assert bar.count("<rect") == 4  # background, 10, 6, hidden block
-    assert "n = 20" in bar
-
-
-def test_stacked_bar_without_a_visible_total_draws_nothing() -> None:
-    bar = stacked_bar("Housing", ["<5", "<5"], "<5", RATING_COLOURS[:2], "12")
-    assert "<svg" not in bar
-    assert "Too few answers" in bar
+    assert not [n for n in numbers if 0 < n < 5]
+    assert "&lt;5" in cells
 
 
 async def test_empty_database_report(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "bot.sqlite3")
     try:
-        data = await build_export(db, today=TODAY)
+        data = await build(db, "2026-03")
     finally:
         await db.close()
     document = render_report(data)
-    assert document.count("No data for these weeks.") == 3  # weeks, services, respect
-    assert "No unanswered questions" in document
     assert not parse(document).open
+    assert "Inga obesvarade frågor under perioden." in document
+    assert '<svg class="bar"' not in document
 
 
-async def test_withheld_table_is_not_drawn(export_data: ExportData) -> None:
-    values = export_data.service_rating.values
-    withheld = dataclasses.replace(
-        export_data,
-        service_rating=dataclasses.replace(
-            export_data.service_rating,
-            values=SuppressedTable(
-                cells=tuple(("x",) * len(row) for row in values.cells),
-                row_totals=("x",) * len(values.cells),
-                column_totals=("x",) * len(values.cells[0]),
-                grand_total="x",
-                withheld=True,
-            ),
-        ),
-    )
-    document = render_report(withheld)
-    section = document.split("<h2>Ratings by service</h2>")[1].split("<h2>")[0]
-    assert "Too few answers to show this safely." in section
-    assert "<svg" not in section
-
-
-async def test_three_identical_answers_are_withheld(tmp_path: Path) -> None:
-    # The number of submissions is known, and all three are in one cell: nothing can hide it.
+async def test_three_identical_answers_show_no_bar(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "bot.sqlite3")
     try:
-        await insert_feedback(db, [("2026-W40", "fi", "health", 4, "yes", None, None, None)] * 3)
-        data = await build_export(db, today=TODAY)
+        await insert_feedback(db, [("2026-W40", "sv", "social", 2, "no", None, None, None)] * 3)
+        data = await build(db, "2026-10")  # week 40's Thursday is 1 October
     finally:
         await db.close()
     document = render_report(data)
-    assert "<b>&lt;5</b>Submissions" in document
-    assert data.service_rating.values.withheld and data.respect.values.withheld
-    assert document.count("Too few answers to show this safely.") == 3
+    assert "<b>&lt;5</b>Svar" in document
+    assert "För få svar för att visa andelarna." in document
     assert '<svg class="bar"' not in document
 
 
 def test_many_questions_are_cut(export_data: ExportData) -> None:
-    many = tuple(QuestionCount(f"Fråga {i:02d}", ("sv",), "<5") for i in range(30))
+    many = tuple(QuestionCount(f"Fråga {i}", ("sv",), 9) for i in range(30))
     document = render_report(dataclasses.replace(export_data, top_unanswered=many))
     assert "Fråga 19" in document and "Fråga 20" not in document
-    assert "10 more in the export" in document
+
+
+def test_a_scoped_report_has_no_questions_and_its_name(export_data: ExportData) -> None:
+    scoped = dataclasses.replace(export_data, scope=("haninge",), top_unanswered=())
+    document = render_report(scoped)
+    assert "Vanligaste obesvarade frågor" not in document
+    assert "<title>Återkoppling från invånare: Haninge, 2026</title>" in document
 
 
 async def test_write_report_html(export_data: ExportData, tmp_path: Path) -> None:
-    path = write_report_html(export_data, tmp_path / "out" / "report.html")
+    path = write_report_html(export_data, tmp_path / "r.html")
     assert path.read_text(encoding="utf-8") == render_report(export_data)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_comment_fields() -> None:
+    assert "text" in {f.name for f in dataclasses.fields(Comment)}

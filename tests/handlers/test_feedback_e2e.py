@@ -15,6 +15,7 @@ from bot.i18n import Translator
 from bot.privacy.scrubber import MARKER
 from bot.storage import feedback as store
 from bot.storage.database import iso_week
+from bot.storage.exports import week_month
 from devtools.fake_telegram import FakeUser, SentMessage
 
 from .conftest import Harness
@@ -96,6 +97,9 @@ async def test_full_survey_in_each_language(harness: Harness, lang: Lang) -> Non
         "Hyresvärden lyssnade inte.",
         "18-30",
         "haninge",
+        week_month(week),  # the month of the week's Thursday: nothing finer than the week
+        0,  # not handled
+        0,  # not approved for quoting
     )
 
 

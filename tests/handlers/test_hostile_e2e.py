@@ -682,8 +682,10 @@ async def _survey_injection(h: Harness) -> None:
     confirm = await _survey_to_confirmation(h, user, f"inj1 {INJECTION} ring 070-123 45 67")
     _fits(confirm)
     assert "[borttaget]" in confirm.plain and "123 45 67" not in confirm.plain  # scrubbed
-    for piece in ("<b>fet</b>", "</i>", "&amp;", "{{7*7}}", "${jndi:ldap://x}", "%s%n", "%(x)s"):
+    for piece in ("<b>fet</b>", "</i>", "&amp;", "{{7*7}}", "${jndi:", "%s%n", "%(x)s"):
         assert piece in confirm.plain, piece  # shown literally, not interpreted
+    # ldap://x is a URL like any other scheme (review F16): scrubbed, the braces stay
+    assert "${jndi:[borttaget]}" in confirm.plain and "ldap:" not in confirm.plain
     assert [e for e in confirm.entities if e["type"] not in {"bold"}] == []
     thanks = await h.tap(user, confirm, "Skicka")
     assert "Tack" in thanks.plain

@@ -59,11 +59,18 @@ async def test_menu_to_section_to_topic_and_back(harness: Harness, library: Libr
     await _choose(harness, user, "sv")
     menu = await harness.say(user, "/menu")
     section = await harness.tap(user, menu, "Skola och förskola")
-    titles = [library.topic("sv", t).title for t in library.section("school").topic_ids]
-    assert section.button_texts[: len(titles)] == titles
+    icons = library.pictograms
+    titles = [
+        icons.label(icons.topic(t), library.topic("sv", t).title)
+        for t in library.section("school").topic_ids
+    ]
+    assert section.button_texts[: len(titles)] == titles  # one pictogram per topic (issue 11)
     topic = await harness.tap(user, section, titles[0])
     assert library.topic("sv", "mother-tongue-tuition").summary.split(".")[0] in topic.plain
-    assert "Källor" in topic.plain
+    # Answer first (issue 11): the sources are one tap away, in the same message.
+    sources = await harness.tap(user, topic, "Källor")
+    assert "Källor" in sources.plain and sources.message_id == topic.message_id
+    topic = await harness.tap(user, sources, "Kort svar")
     back = await harness.tap(user, topic, "« Skola och förskola")
     assert back.message_id == menu.message_id  # navigation edits one message in place
     home = await harness.tap(user, back, "Meny")

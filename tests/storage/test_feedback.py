@@ -47,8 +47,23 @@ async def test_a_submission_is_committed_with_only_the_answers_and_the_week(db: 
     feedback_id = await save_feedback(db, draft, "fi", DAY, municipalities=frozenset({"malmo"}))
     assert len(feedback_id) == 32 and int(feedback_id, 16) >= 0
     rows = _rows(db.path, "SELECT * FROM feedback")
+    # The month is the month of the week's Thursday: a function of the week, nothing finer.
+    # handled and quotable are set by staff later, never by the resident's submission.
     assert rows == [
-        (feedback_id, "2026-W47", "fi", "housing", 2, "partly", "Lång väntan", "18-30", "malmo")
+        (
+            feedback_id,
+            "2026-W47",
+            "fi",
+            "housing",
+            2,
+            "partly",
+            "Lång väntan",
+            "18-30",
+            "malmo",
+            "2026-11",
+            0,
+            0,
+        )
     ]
     columns = [row[1] for row in _rows(db.path, "PRAGMA table_info(feedback)")]
     assert columns == [
@@ -61,6 +76,24 @@ async def test_a_submission_is_committed_with_only_the_answers_and_the_week(db: 
         "comment",
         "age_band",
         "municipality",
+        "month",
+        "handled",
+        "quotable",
+    ]
+
+
+async def test_the_month_stored_is_a_function_of_the_week(db: Database) -> None:
+    """Storing the month beside the week must not narrow a submission to part of a week."""
+    first = dt.date(2026, 3, 23)  # weeks 13-15 cross the end of March
+    for offset in range(21):
+        await save_feedback(db, Draft(), "sv", first + dt.timedelta(days=offset))
+    months_per_week = _rows(
+        db.path, "SELECT week, COUNT(DISTINCT month), MIN(month) FROM feedback GROUP BY week"
+    )
+    assert months_per_week == [
+        ("2026-W13", 1, "2026-03"),
+        ("2026-W14", 1, "2026-04"),  # Monday 30 March to Sunday 5 April: its Thursday is 2 April
+        ("2026-W15", 1, "2026-04"),
     ]
 
 

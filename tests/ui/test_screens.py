@@ -12,6 +12,7 @@ from bot.i18n import Translator
 from bot.ui import callbacks as cb
 from bot.ui import screens as views
 from bot.ui.render import MESSAGE_LIMIT, visible_len
+from bot.ui.topic import SOURCES, topic_screen
 from devtools.fake_telegram import parse_html
 
 MUNICIPALITIES = frozenset({"malmo", "goteborg", "haninge", "stockholm", "huddinge"})
@@ -32,7 +33,7 @@ def test_every_topic_screen_is_valid_html_within_limits(
     library: Library, translators: dict[Lang, Translator], lang: Lang
 ) -> None:
     for topic_id in library.topic_ids:
-        screen = views.topic_screen(
+        screen = topic_screen(
             translators[lang], library, topic_id, ui_lang=lang, municipality="malmo"
         )
         assert len(screen.messages) == 1, topic_id
@@ -55,12 +56,12 @@ def test_greeting_orders_by_client_language_and_names_each_language_in_itself(
 def test_unreviewed_translation_says_so_and_offers_swedish(
     library: Library, translators: dict[Lang, Translator]
 ) -> None:
-    rom = views.topic_screen(translators["rom"], library, "housing", ui_lang="rom")
+    rom = topic_screen(translators["rom"], library, "housing", ui_lang="rom")
     notice = translators["rom"]._("This translation has not yet been checked by a native speaker.")
     assert library.topics[("rom", "housing")].review == "draft"
     assert notice in rom.text
     assert any(b.data == "top:housing:sv" for row in rom.keyboard for b in row)
-    swedish = views.topic_screen(translators["sv"], library, "housing", ui_lang="sv")
+    swedish = topic_screen(translators["sv"], library, "housing", ui_lang="sv")
     # Swedish is the reference, not a translation: a draft says so in its own words (issue 14).
     assert translators["sv"]._("This text has not yet been checked by an expert.") in swedish.text
     assert "modersmålstalare" not in swedish.text
@@ -72,18 +73,20 @@ def test_reviewed_swedish_text_has_no_notice(
 ) -> None:
     reviewed = replace(library.topics[("sv", "housing")], review="reviewed")
     patched = replace(library, topics={**library.topics, ("sv", "housing"): reviewed})
-    screen = views.topic_screen(translators["sv"], patched, "housing", ui_lang="sv")
+    screen = topic_screen(translators["sv"], patched, "housing", ui_lang="sv")
     assert "granskad" not in screen.text
 
 
 def test_sources_show_only_known_verification_dates(
     library: Library, translators: dict[Lang, Translator]
 ) -> None:
-    screen = views.topic_screen(translators["sv"], library, "housing", ui_lang="sv")
+    screen = topic_screen(translators["sv"], library, "housing", ui_lang="sv", part=SOURCES)
     # housing's sources were read in stored copies on unknown days: no date is invented.
     assert "Källor" in screen.messages[-1] or any("Källor" in m for m in screen.messages)
     assert "2026" not in "".join(screen.messages).split("Källor")[-1]
-    lvu = views.topic_screen(translators["sv"], library, "compulsory-care-lvu", ui_lang="sv")
+    lvu = topic_screen(
+        translators["sv"], library, "compulsory-care-lvu", ui_lang="sv", part=SOURCES
+    )
     assert "läst i sparad kopia 3 december 2026" in "".join(lvu.messages)
 
 
@@ -93,7 +96,7 @@ def test_reviewed_translation_has_no_notice(
     reviewed = replace(library.topics[("fi", "housing")], review="reviewed")
     topics = {**library.topics, ("fi", "housing"): reviewed}
     patched = replace(library, topics=topics)
-    screen = views.topic_screen(translators["fi"], patched, "housing", ui_lang="fi")
+    screen = topic_screen(translators["fi"], patched, "housing", ui_lang="fi")
     assert "äidinkielinen" not in screen.text
 
 
@@ -102,7 +105,7 @@ def test_missing_translation_falls_back_with_a_notice(
 ) -> None:
     topics = {k: v for k, v in library.topics.items() if k != ("fi", "work")}
     patched = replace(library, topics=topics)
-    screen = views.topic_screen(translators["fi"], patched, "work", ui_lang="fi")
+    screen = topic_screen(translators["fi"], patched, "work", ui_lang="fi")
     assert library.topics[("sv", "work")].title in screen.text
     assert translators["fi"]._("This topic is not translated yet. Here is the Swedish text.") in (
         screen.text
@@ -112,9 +115,7 @@ def test_missing_translation_falls_back_with_a_notice(
 def test_show_in_swedish_keeps_buttons_in_the_users_language(
     library: Library, translators: dict[Lang, Translator]
 ) -> None:
-    screen = views.topic_screen(
-        translators["fi"], library, "housing", ui_lang="fi", content_lang="sv"
-    )
+    screen = topic_screen(translators["fi"], library, "housing", ui_lang="fi", content_lang="sv")
     assert library.topics[("sv", "housing")].title in screen.text
     labels = [b.text for row in screen.keyboard for b in row]
     assert any("Suomi" in label for label in labels)  # "back to Finnish"
@@ -127,7 +128,7 @@ def test_show_in_swedish_keeps_buttons_in_the_users_language(
 def test_local_topic_lists_only_the_chosen_municipality(
     library: Library, translators: dict[Lang, Translator]
 ) -> None:
-    malmo = views.topic_screen(
+    malmo = topic_screen(
         translators["sv"], library, "libraries", ui_lang="sv", municipality="malmo"
     )
     for place in library.places:
@@ -135,11 +136,13 @@ def test_local_topic_lists_only_the_chosen_municipality(
             assert (place.name in malmo.text) == (place.municipality == "malmo"), place.id
 
 
-def test_typed_question_preview_is_short_with_read_more(
+def test_typed_question_answer_is_short_with_did_you_mean(
     library: Library, translators: dict[Lang, Translator]
 ) -> None:
+    # Issue 11: a typed question gets the same answer-first screen as the menu (it used to get
+    # a title-and-summary preview with "Read more"), plus the other likely topics.
     for lang in LANGUAGES:
-        screen = views.topic_preview(
+        screen = topic_screen(
             translators[lang],
             library,
             "financial-assistance",
@@ -149,7 +152,8 @@ def test_typed_question_preview_is_short_with_read_more(
         _assert_valid(screen, library)
         assert visible_len(screen.text) < 800
         data = [b.data for row in screen.keyboard for b in row]
-        assert data[:2] == ["top:financial-assistance", "top:debt-advice"]
+        assert "top:debt-advice" in data
+        assert "tp:financial-assistance:n" in data
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -162,7 +166,7 @@ def test_menus_and_information_screens_are_valid(
         views.help_screen(t),
         views.privacy_screen(t, 180, 24),
         views.forgotten_screen(t, True),
-        views.only_text_screen(t),
+        views.media_screen(t, library),
         views.stale_button_screen(t),
         views.municipality_chooser(t, library, ["malmo", "goteborg"], "libraries"),
         views.search_choices(t, library, lang, ["housing", "work"]),

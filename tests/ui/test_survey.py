@@ -48,15 +48,21 @@ def _all_callback_data(t: Translator) -> list[str]:
 
 
 def test_options_match_the_issue() -> None:
+    # Issue 12: the categories of the municipal plans, mother-tongue tuition on its own.
     assert [code for code, _ in SERVICES] == [
-        "school",
+        "mother-tongue",
         "preschool",
+        "school",
         "social",
-        "bridge",
-        "place",
+        "financial",
+        "work",
         "health",
         "housing",
-        "work",
+        "elderly",
+        "bridge",
+        "place",
+        "culture",
+        "influence",
         "other",
     ]
     assert sorted(int(code) for code, _ in RATINGS) == [1, 2, 3, 4, 5]
@@ -304,3 +310,14 @@ def test_closing_screens(translators: dict[Lang, Translator], lang: Lang) -> Non
     for screen in (thanks, survey_ui.cancelled_screen(t), survey_ui.limit_screen(t)):
         parse_html(screen.text)
         assert screen.keyboard[-1][0].data == "menu"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_respect_is_asked_for_the_service_chosen(
+    translators: dict[Lang, Translator], lang: Lang
+) -> None:
+    t = translators[lang]
+    screen = survey_ui.question_screen(t, Step.RESPECT, service="mother-tongue")
+    assert t._("Mother-tongue tuition") in screen.messages[0]
+    plain = survey_ui.question_screen(t, Step.RESPECT)
+    assert t._("Mother-tongue tuition") not in plain.messages[0]
