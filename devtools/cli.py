@@ -60,9 +60,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     passthrough: dict[str, Callable[[list[str]], int]] = {
         "eval": _search_eval,
         "eval-scrubber": _scrubber_eval,
+        "first-screens": _first_screens,
     }
     commands.add_parser("eval", help="search accuracy per language on the evaluation questions")
     commands.add_parser("eval-scrubber", help="recall and precision of the personal-data scrubber")
+    commands.add_parser(
+        "first-screens", help="length of each topic's first screen per language (median, max)"
+    )
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] in passthrough:
         return passthrough[arguments[0]](arguments[1:])
@@ -101,6 +105,12 @@ def _scrubber_eval(argv: list[str]) -> int:
     from devtools.scrubber_eval import main as scrubber_eval
 
     return scrubber_eval(argv)
+
+
+def _first_screens(argv: list[str]) -> int:
+    from devtools.first_screens import main as first_screens
+
+    return first_screens(argv)
 
 
 def _bench(args: argparse.Namespace) -> int:
