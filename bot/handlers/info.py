@@ -24,8 +24,13 @@ async def privacy_command(update: Update, context: BotContext) -> None:
     services = context.services
     t = await context.translator(update)
     settings = services.settings
+    case_days = settings.case_inactivity_days if services.bridge.all() else None
     screen = privacy_ui.privacy_screen(
-        t, settings.preference_ttl_days, settings.feedback_retention_months, settings.operator_name
+        t,
+        settings.preference_ttl_days,
+        settings.feedback_retention_months,
+        settings.operator_name,
+        case_days=case_days,
     )
     await show(update, context, screen)
 

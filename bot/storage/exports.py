@@ -13,6 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.storage.database import Database, iso_week
+from bot.storage.helpful import helpful_counts
 
 #: A comment reference shown to staff: the start of the random id, enough to be unique.
 REF_LENGTH = 8
@@ -163,7 +164,8 @@ async def deeplink_starts(db: Database, selection: Selection) -> dict[str, int]:
 
 
 async def helpful_votes(db: Database, selection: Selection) -> dict[tuple[str, str], int] | None:
-    """ "Was this helpful?" votes per (topic id, answer), or None where the bot has no votes."""
+    """ "Was this helpful?" votes per (topic id, "yes" | "no") in the selected weeks, all
+    languages together (bot/storage/helpful.py); None where the bot has no such table."""
     async with db.connection.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'helpful_votes'"
     ) as cursor:
@@ -171,17 +173,12 @@ async def helpful_votes(db: Database, selection: Selection) -> dict[tuple[str, s
             return None
     weeks = _weeks_of(selection) or set()
     totals: dict[tuple[str, str], int] = {}
-    async with db.connection.execute("SELECT * FROM helpful_votes") as cursor:
-        names = [d[0] for d in cursor.description]
-        for row in await cursor.fetchall():
-            record = dict(zip(names, row, strict=True))
-            if str(record.get("week")) not in weeks:
-                continue
-            answer = "yes" if record.get("helpful") in (1, "yes", True) else "no"
-            if "answer" in record:
-                answer = str(record["answer"])
-            key = (str(record.get("topic_id")), answer)
-            totals[key] = totals.get(key, 0) + int(record.get("count", 1) or 0)
+    for count in await helpful_counts(db):
+        if count.week not in weeks:
+            continue
+        for answer, number in (("yes", count.yes), ("no", count.no)):
+            key = (count.topic_id, answer)
+            totals[key] = totals.get(key, 0) + number
     return totals
 
 

@@ -208,8 +208,14 @@ def staff_see_lines(t: Translator) -> list[str]:
 
 
 def privacy_screen(
-    t: Translator, ttl_days: int, retention_months: int, operator: str = ""
+    t: Translator,
+    ttl_days: int,
+    retention_months: int,
+    operator: str = "",
+    *,
+    case_days: int | None = None,
 ) -> Screen:
+    """`case_days`: questions to bridge-builders are offered and close after these days."""
     lines = [
         bold(t._("Who runs this bot")),
         escape(_runs(t, operator) + " " + t._("You never need to give your name.")),
@@ -227,8 +233,8 @@ def privacy_screen(
         "• "
         + escape(
             t._(
-                "Anonymous counts: how often each topic is read per week, how often each poster "
-                "link is opened per day, and how many questions found no answer per week. "
+                "Anonymous counts: how often each topic is read per week, how many found it "
+                "helpful or not, and how many people came through each poster link per day. "
                 "Nothing in them points to you."
             )
         ),
@@ -250,14 +256,7 @@ def privacy_screen(
                 "every name: please write no names."
             )
         ),
-        "",
-        bold(t._("What is not stored")),
-        escape(
-            t._(
-                "Your name, username, Telegram id and phone number are never saved. What you "
-                "type is not saved either, except the feedback and questions you confirm."
-            )
-        ),
+        *_case_lines(t, case_days),
         "",
         bold(t._("Who can see it")),
         *staff_see_lines(t),
@@ -279,6 +278,27 @@ def privacy_screen(
     ]
     keyboard = ((button("🗑 " + t._("Delete my data"), cb.Forget(confirmed=True)),), _menu_row(t))
     return Screen(("\n".join(lines),), keyboard)
+
+
+def _case_lines(t: Translator, case_days: int | None) -> list[str]:
+    """With questions to bridge-builders, the chat link they need is stored: say so exactly."""
+    if case_days is None:
+        not_stored = t._(
+            "Your name, username, Telegram id and phone number are never saved. What you "
+            "type is not saved either, except the feedback and questions you confirm."
+        )
+        return ["", bold(t._("What is not stored")), escape(not_stored)]
+    case = t._(
+        "A question to bridge-builders, only if you send one: the bot keeps the number of this "
+        "chat encrypted so that the answer reaches you, and deletes it when the question closes "
+        "(after at most %(days)s days without messages, or at once with /forget). The bot does "
+        "not store the question; it is in the bridge-builders' Telegram group."
+    ) % {"days": case_days}
+    not_stored = t._(
+        "Your name, username, phone number and the messages you write are never saved by the "
+        "bot, and your Telegram id only as the encrypted chat number above."
+    )
+    return ["• " + escape(case), "", bold(t._("What is not stored")), escape(not_stored)]
 
 
 def _menu_row(t: Translator) -> tuple[Button, ...]:
