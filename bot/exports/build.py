@@ -30,7 +30,8 @@ class _Read:
     misses: dict[str, int]
     views: dict[tuple[str, str], int]
     starts: dict[str, int]
-    votes: dict[tuple[str, str], int] | None
+    votes: dict[tuple[str, str], int]
+    reach: list[store.TagReach]
 
 
 async def build_export(
@@ -61,6 +62,7 @@ async def build_export(
         views=await store.topic_views(db, selection),
         starts=await store.deeplink_starts(db, selection),
         votes=await store.helpful_votes(db, selection),
+        reach=await store.tag_reach(db, selection),
     )
     return await asyncio.to_thread(
         assemble,
@@ -127,9 +129,10 @@ def assemble(
     built.append(tables.weeks(rows, _weeks(period, rows), labels))
     built.append(tables.topic_views(read.views, topic_ids, labels))
     built.append(tables.search_misses(read.misses, labels))
-    built.append(tables.deeplink_reach(read.starts, labels, threshold))
-    if read.votes is not None:
-        built.append(tables.helpful(read.votes, topic_ids, labels))
+    built.append(tables.tag_reach(read.reach, labels))
+    if scope is None:  # starts by any tag, registered or not: the whole bot's, so all-staff only
+        built.append(tables.deeplink_reach(read.starts, labels, threshold))
+    built.append(tables.helpful(read.votes, topic_ids, labels))
     questions = top_questions(read.questions, threshold)
     return ExportData(
         period=period,

@@ -31,7 +31,7 @@ from bot.feedback.survey import (
     SERVICES,
     rating_group,
 )
-from bot.storage.exports import FeedbackRow
+from bot.storage.exports import FeedbackRow, TagReach
 
 K = TypeVar("K")
 
@@ -308,6 +308,26 @@ def deeplink_reach(starts: Mapping[str, int], labels: Labels, threshold: int) ->
         ),
         total_label=labels._("Total"),
         counts=(*((starts[t],) for t in listed), (pooled,)),
+    )
+
+
+def tag_reach(reach: Sequence[TagReach], labels: Labels) -> Table:
+    """People reached and scans per registered source tag (each person once per tag and week)."""
+    cells = [[r.people, r.scans] for r in reach]
+    return Table(
+        key="tag_reach",
+        title=labels._("Reach per registered source tag"),
+        row_headers=(labels._("Source tag"), labels._("Municipality"), labels._("Place")),
+        row_labels=tuple(
+            (r.tag, labels.municipality(r.municipality), r.place or "") for r in reach
+        ),
+        column_labels=(labels._("People reached"), labels._("Scans")),
+        values=suppress(cells, row_totals=False, column_totals=False),
+        note=labels._(
+            "Every registered tag is listed, also with 0; people are counted once per tag and week."
+        ),
+        total_label=labels._("Total"),
+        counts=tuple(tuple(row) for row in cells),
     )
 
 
