@@ -245,9 +245,8 @@ def trend(history: Sequence[FeedbackRow], period: Period, labels: Labels) -> Tre
     )
 
 
-#: A share as far as the shown numbers tell: a number, an upper bound ("<", 0.45), or None.
-Share = float | tuple[str, float] | None
-
+#: A share as far as the shown numbers tell: exact, or the interval (low, high) they allow.
+Share = float | tuple[float, float] | None
 
 ALL = "*all*"
 
@@ -271,7 +270,8 @@ def _good_share(table: Table, name: str | None) -> Share:
 
 def _share(table: Table, name: str | None, column: int) -> Share:
     """Share of `column` among all answers on a line (those who skipped the question count too,
-    so that the share can be worked out whenever the line's total is shown)."""
+    so that the share can be worked out whenever the line's total is shown). A hidden count is
+    narrowed by the line: it is the total minus the others, each within its own bounds."""
     line = _line(table, name)
     if line is None:
         return None
@@ -279,19 +279,29 @@ def _share(table: Table, name: str | None, column: int) -> Share:
     threshold = table.values.threshold
     if not isinstance(total, int) or total < threshold:
         return None
-    value = cells[column]
-    if isinstance(value, int):
-        return value / total
-    if value == f"<{threshold}":
-        return ("<", (threshold - 1) / total)
-    return None
+
+    def bounds(value: Shown) -> tuple[int, int]:
+        if isinstance(value, int):
+            return value, value
+        return (0, threshold - 1) if value == f"<{threshold}" else (threshold, total)
+
+    own_low, own_high = bounds(cells[column])
+    others = [bounds(v) for j, v in enumerate(cells) if j != column]
+    low = max(own_low, total - sum(high for _, high in others))
+    high = min(own_high, total - sum(low for low, _ in others))
+    if low == high:
+        return low / total
+    return (low / total, high / total)
 
 
 def _percent(share: Share) -> str:
     if share is None:
         return "–"
     if isinstance(share, tuple):
-        return f"<{round(share[1] * 100)}\u00a0%"
+        low, high = round(share[0] * 100), round(share[1] * 100)
+        if low == 0:
+            return f"<{high}\u00a0%" if high < 100 else "–"
+        return f"≥{low}\u00a0%" if high == 100 else f"{low}–{high}\u00a0%"
     return f"{round(share * 100)}\u00a0%"
 
 

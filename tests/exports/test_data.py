@@ -267,8 +267,8 @@ async def test_trend_shares_come_from_the_monthly_tables(seeded_db: Database) ->
     assert isinstance(total, int) and total >= 5  # September has enough answers for a share
     if isinstance(good, int):
         assert overall.good[2] == f"{round(good / total * 100)}\u00a0%"
-    else:
-        assert overall.good[2] == f"<{round(4 / total * 100)}\u00a0%"
+    else:  # a hidden count gives the interval the rest of the line allows
+        assert overall.good[2][0] in "<≥" or "–" in overall.good[2][1:], overall.good[2]
 
 
 async def test_empty_database(tmp_path: Path) -> None:
