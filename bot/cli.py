@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.links.command import add_links_parser, run_links
 
 if TYPE_CHECKING:
     from bot.exports.labels import Labels
@@ -53,15 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     review.add_argument("--by", help="optional: the reviewer's organisation or initials")
     backup = commands.add_parser("backup", help="copy the live database safely, bot running or not")
     backup.add_argument("file", type=Path, help="the copy to write (must not exist yet)")
-    links = commands.add_parser("links", help="deep links per topic and language: CSV, QR, posters")
-    links.add_argument("--username", required=True, help="the bot's Telegram username")
-    links.add_argument(
-        "--source", metavar="TAG", help="source tag counted per poster, e.g. haninge1"
-    )
-    links.add_argument("--csv", metavar="PATH", type=Path, default=Path("links.csv"))
-    links.add_argument("--qr", metavar="DIR", type=Path, help="write an SVG and a PNG per link")
-    links.add_argument("--poster", metavar="DIR", type=Path, help="write an A4 page per topic")
-    links.add_argument("--pdf", action="store_true", help="also print posters to PDF (Chromium)")
+    add_links_parser(commands)
     export = commands.add_parser("export", help="anonymous feedback and counts for staff")
     export.add_argument("--format", choices=["xlsx", "csv", "json"], default="xlsx")
     export.add_argument("--out", metavar="PATH", type=Path, help="file, or directory for csv")
@@ -295,38 +288,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _links(args: argparse.Namespace) -> int:
-    from bot.content import ContentError, load_library
-    from bot.i18n import load_translators
-    from bot.links.pdf import write_pdfs
-    from bot.links.posters import write_posters
-    from bot.links.qr import write_qr
-    from bot.links.rows import LinkError, all_links, format_table, write_csv
-
-    settings = _settings(require_token=False)
-    try:
-        library = load_library(settings.content_dir)
-        rows = all_links(library, args.username, args.source)
-    except (ContentError, LinkError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(format_table(rows))
-    print(f"{len(rows)} links written to {write_csv(rows, args.csv)}")
-    if args.qr is not None:
-        files = write_qr(rows, args.qr)
-        print(f"{len(files)} QR code files written to {args.qr}")
-    if args.poster is not None:
-        translators = load_translators(settings.locale_dir)
-        posters = write_posters(
-            library, args.username, args.source, args.poster, translators=translators
-        )
-        print(f"{len(posters)} posters and index.html written to {args.poster}")
-        if args.pdf:
-            pdfs = write_pdfs(poster.path for poster in posters)
-            if pdfs:
-                print(f"{len(pdfs)} PDF posters written to {args.poster}")
-            else:
-                print("no Chromium found: PDFs skipped, print the HTML pages instead")
-    return 0
+    return run_links(args, _settings(require_token=False))
 
 
 # --- staff exports ------------------------------------------------------------------------------

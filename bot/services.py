@@ -45,6 +45,8 @@ class Services:
     bridge: BridgeGroups = field(default_factory=BridgeGroups)
     #: Seals the case records' chat link (key outside the data dir, or in memory only).
     case_seal: CaseSeal = field(default_factory=lambda: CaseSeal(None))
+    #: New questions to bridge-builders per user key and day (in memory only): at most 3.
+    case_limiter: SubmissionLimiter = field(default_factory=SubmissionLimiter)
     #: Who was counted this week per source tag: keyed hashes in memory only.
     reach_people: WeeklyPeople = field(default_factory=WeeklyPeople)
     #: The clock for case times (hours to first answer); injected like `today`.

@@ -24,13 +24,30 @@ from __future__ import annotations
 
 import argparse
 import re
+import subprocess
 import sys
 import time
-from collections.abc import Iterable, Sequence
+import types
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
-from bot.privacy.scrubber import KINDS, Finding, find_personal_data
+from bot.privacy.scrubber import KINDS, find_personal_data
+
+
+class Span(Protocol):
+    """A finding of any version of the scrubber."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+Finder = Callable[[str], Sequence[Span]]
 
 CORPUS_DIR = Path(__file__).parents[1] / "tests" / "privacy"
 DEFAULT_CORPUS = CORPUS_DIR / "scrubber_corpus.txt"
@@ -243,7 +260,7 @@ def _covered(positions: set[int], text: str, span: GoldSpan) -> bool:
     )  # spaces and punctuation inside a span need not be covered
 
 
-def _positions(findings: Iterable[Finding]) -> set[int]:
+def _positions(findings: Iterable[Span]) -> set[int]:
     return {i for f in findings for i in range(f.start, f.end)}
 
 
@@ -252,7 +269,7 @@ _Counts = dict[str, list[int]]  # kind -> gold found typed predicted tp
 
 def _count(
     example: Example,
-    findings: Sequence[Finding],
+    findings: Sequence[Span],
     counts: _Counts,
     misses: list[Miss],
     false_positives: list[FalsePositive],
@@ -299,8 +316,11 @@ def _stats(counts: _Counts) -> tuple[tuple[KindStats, ...], KindStats]:
     return per_kind, KindStats("overall", *totals)
 
 
-def evaluate_examples(examples: Sequence[Example]) -> EvalReport:
-    """Evaluate `find_personal_data` on parsed examples, in all and per language."""
+def evaluate_examples(
+    examples: Sequence[Example], finder: Finder = find_personal_data
+) -> EvalReport:
+    """Evaluate ``finder`` (the scrubber's `find_personal_data`) on parsed examples, in all
+    and per language."""
     counts: _Counts = {kind: [0, 0, 0, 0, 0] for kind in KINDS}
     by_lang: dict[str, _Counts] = {}
     sizes: dict[str, int] = {}
@@ -308,7 +328,7 @@ def evaluate_examples(examples: Sequence[Example]) -> EvalReport:
     false_positives: list[FalsePositive] = []
     overreach: list[FalsePositive] = []
     for example in examples:
-        findings = find_personal_data(example.text)
+        findings = finder(example.text)
         lang_counts = by_lang.setdefault(example.lang, {kind: [0] * 5 for kind in KINDS})
         sizes[example.lang] = sizes.get(example.lang, 0) + 1
         _count(example, findings, lang_counts, misses, false_positives, overreach)
@@ -342,6 +362,23 @@ def evaluate(corpus: Path | Sequence[Path] = DEFAULT_CORPUS) -> EvalReport:
     return evaluate_examples(load_corpora(paths))
 
 
+def scrubber_at(commit: str) -> Finder:
+    """``find_personal_data`` of the single-file scrubber (bot/privacy/scrubber.py) at a git
+    commit, to measure "before" on today's corpora (e.g. 7909a9f, before names)."""
+    source = subprocess.run(
+        ["git", "-C", str(CORPUS_DIR), "show", f"{commit}:bot/privacy/scrubber.py"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    name = f"_scrubber_at_{commit}"
+    module = types.ModuleType(name)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    exec(compile(source, f"{commit}:bot/privacy/scrubber.py", "exec"), module.__dict__)
+    finder: Finder = module.find_personal_data
+    return finder
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the evaluation report; exit status 2 if a corpus cannot be read."""
     parser = argparse.ArgumentParser(
@@ -353,15 +390,28 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="corpus files (default: tests/privacy/scrubber_corpus*.txt)",
     )
+    parser.add_argument(
+        "--at",
+        metavar="COMMIT",
+        help="evaluate the single-file scrubber of that commit instead (e.g. 7909a9f)",
+    )
     args = parser.parse_args(argv)
+    finder: Finder = find_personal_data
+    if args.at:
+        try:
+            finder = scrubber_at(args.at)
+        except (OSError, subprocess.CalledProcessError) as error:
+            print(f"cannot load the scrubber at {args.at}: {error}", file=sys.stderr)
+            return 2
     corpora: list[Path] = args.corpus or default_corpora()
     try:
         examples = load_corpora(corpora)
     except (OSError, ValueError) as error:
         print(f"cannot read corpus: {error}", file=sys.stderr)
         return 2
-    report = evaluate_examples(examples)
-    print("corpora: " + ", ".join(str(path) for path in corpora))
+    report = evaluate_examples(examples, finder)
+    at = f" (scrubber at {args.at})" if args.at else ""
+    print("corpora: " + ", ".join(str(path) for path in corpora) + at)
     print(report.format())
     # CPU time, best of five rounds: the machine is shared, wall-clock time is noise.
     rounds = []
@@ -369,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.process_time()
         for _ in range(4):
             for example in examples:
-                find_personal_data(example.text)
+                finder(example.text)
         rounds.append((time.process_time() - started) / (4 * max(len(examples), 1)))
     elapsed = min(rounds)
     print(f"mean CPU time per example: {elapsed * 1e6:.1f} µs (best of 5 rounds)")

@@ -93,3 +93,54 @@ def test_token_and_secrets_are_in_no_repr(library: object, translators: object) 
             assert value not in shown
     # The values are still there for the code that needs them.
     assert Settings(token=token).token == token
+
+
+def test_bridge_builders_and_their_groups() -> None:
+    from bot.config import BridgeBuilder
+
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "1:abc",
+            "BOT_BRIDGE_BUILDERS": "501:haninge:Brobyggare Haninge, 502:malmo",
+            "BOT_BRIDGE_BUILDER_CHATS": "haninge:-1001234567890,malmo:-4321",
+            "BOT_CASE_INACTIVITY_DAYS": "7",
+        }
+    )
+    assert settings.bridge_builders == (
+        BridgeBuilder(501, "haninge", "Brobyggare Haninge"),
+        BridgeBuilder(502, "malmo"),
+    )
+    assert settings.bridge_builder(502) == BridgeBuilder(502, "malmo")
+    assert settings.bridge_builder(503) is None
+    assert settings.bridge_builder_chats == {"haninge": -1001234567890, "malmo": -4321}
+    assert settings.case_inactivity_days == 7
+    assert "case_key" not in repr(settings) or "b'" not in repr(settings).split("case_key")[1][:5]
+
+
+def test_bridge_builders_from_toml(tmp_path: Path) -> None:
+    config = tmp_path / "bot.toml"
+    config.write_text(
+        'bridge_builders = ["501:haninge:Brobyggare Haninge"]\n'
+        "[bridge_builder_chats]\nhaninge = -1001234567890\n",
+        encoding="utf-8",
+    )
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": "1:abc", "BOT_CONFIG": str(config)})
+    assert settings.bridge_builders[0].name == "Brobyggare Haninge"
+    assert settings.bridge_builder_chats == {"haninge": -1001234567890}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("BOT_BRIDGE_BUILDERS", "haninge:501"),
+        ("BOT_BRIDGE_BUILDERS", "501"),
+        ("BOT_BRIDGE_BUILDER_CHATS", "haninge:1234"),
+        ("BOT_BRIDGE_BUILDER_CHATS", "-1234"),
+        ("BOT_CASE_INACTIVITY_DAYS", "0"),
+        ("BOT_CASE_KEY", "short"),
+    ],
+)
+def test_bad_bridge_settings_fail_in_one_line(name: str, value: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings({"TELEGRAM_BOT_TOKEN": "1:abc", name: value})
+    assert "\n" not in str(raised.value)

@@ -220,9 +220,10 @@ def write_xlsx(data: ExportData, path: Path) -> Path:
 
 
 def _sheet_title(title: str) -> str:
+    """Excel refuses []:*?/\\ in sheet names and allows 31 characters ("Var detta till hjälp?")."""
     for char in "[]:*?/\\":
         title = title.replace(char, " ")
-    return title[:31]
+    return " ".join(title.split())[:31]
 
 
 def _fill_sheet(sheet: Any, spec: Sheet, markers: set[str]) -> None:

@@ -167,6 +167,9 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
     if group is None:
         await show(update, context, ui.unavailable(t), edit=True)
         return
+    if not services.case_limiter.try_acquire(who.key, services.today()):
+        await show(update, context, ui.too_many(t), edit=True)
+        return
     number = await store.open_case(
         services.db,
         municipality,
@@ -176,6 +179,7 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
     )
     posted = await _post_case(context.bot, services, number, who.lang, municipality, text)
     if not posted:
+        services.case_limiter.release(who.key, services.today())
         await store.close_case(services.db, number)
         await show(update, context, ui.unavailable(t), edit=True)
         return

@@ -19,8 +19,9 @@ async def privacy_command(update: Update, context: BotContext) -> None:
     services = context.services
     t = await context.translator(update)
     settings = services.settings
+    case_days = settings.case_inactivity_days if services.bridge.all() else None
     screen = views.privacy_screen(
-        t, settings.preference_ttl_days, settings.feedback_retention_months
+        t, settings.preference_ttl_days, settings.feedback_retention_months, case_days
     )
     await show(update, context, screen)
 

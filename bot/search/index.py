@@ -486,7 +486,11 @@ class SearchIndex:
             1
             for i in content
             if analysed[i][2] in _RECOGNISED
-            and (i in read or ascii_fold(meaningful[i]) in self._known_words)
+            and (
+                i in read
+                or ascii_fold(meaningful[i]) in self._known_words
+                or (analysed[i][2] == "known" and _in_group(analysed[i][1]))
+            )
         )
         order = sorted(totals, key=lambda d: (-totals[d], d))
         if limit is not None:
@@ -706,6 +710,12 @@ _FACTOR: dict[tuple[bool, str], float] = {
 _RECOGNISED = frozenset({"known", "part", "fuzzy"})
 #: an alternative term this weak (a distant typo correction) does not fill a situation's slot
 _SITUATION_MIN_WEIGHT = 0.65
+
+
+def _in_group(alternatives: Mapping[str, float]) -> bool:
+    """Whether a word read as typed is a member of a synonym group (in any inflection): an
+    editor listed it, so it was read even when the group is common in every topic's text."""
+    return any(term[0] == "~" and weight >= CONCEPT_WEIGHT for term, weight in alternatives.items())
 
 
 def _distinct_fill(slots: list[set[int]]) -> set[int] | None:

@@ -157,6 +157,12 @@ def intro(t: Translator, municipality: str, days: int, *, has_text: bool) -> Scr
             )
             % {"days": days}
         ),
+        escape(
+            t._(
+                "While it is open, the bot keeps the number of this chat encrypted so that the "
+                "answer reaches you. The bot does not store your question."
+            )
+        ),
         bold(t._("Do not write names, personnummer or addresses in the question.")),
     ]
     if not has_text:
@@ -226,6 +232,14 @@ def expired(t: Translator, number: int, days: int) -> Screen:
         "number": number,
         "days": days,
     }
+    return Screen((escape(text),), (_menu_row(t),))
+
+
+def too_many(t: Translator) -> Screen:
+    text = t._(
+        "You have sent as many new questions as the bot takes in one day. You can still answer "
+        "in your open questions, or try again tomorrow."
+    )
     return Screen((escape(text),), (_menu_row(t),))
 
 

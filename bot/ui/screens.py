@@ -187,7 +187,10 @@ def help_screen(t: Translator) -> Screen:
     return Screen(("\n".join(lines),), (menu_row(t),))
 
 
-def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Screen:
+def privacy_screen(
+    t: Translator, ttl_days: int, retention_months: int, case_days: int | None = None
+) -> Screen:
+    """`case_days`: questions to bridge-builders are offered and close after these days."""
     lines = [
         bold(t._("What is stored about you")),
         "• "
@@ -202,8 +205,9 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
         "• "
         + escape(
             t._(
-                "Anonymous counts: how often each topic is read per week, and how many people "
-                "came through each poster link per day. Nothing in them points to you."
+                "Anonymous counts: how often each topic is read per week, how many found it "
+                "helpful or not, and how many people came through each poster link per day. "
+                "Nothing in them points to you."
             )
         ),
         "• "
@@ -214,14 +218,7 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
             )
             % {"months": retention_months}
         ),
-        "",
-        bold(t._("What is not stored")),
-        escape(
-            t._(
-                "Your name, username, Telegram id, phone number and the messages you write are "
-                "never saved."
-            )
-        ),
+        *_case_lines(t, case_days),
         "",
         bold(t._("Who can see it")),
         escape(
@@ -240,6 +237,27 @@ def privacy_screen(t: Translator, ttl_days: int, retention_months: int) -> Scree
     ]
     keyboard = ((button("🗑 " + t._("Delete my data"), cb.Forget(confirmed=True)),), menu_row(t))
     return Screen(("\n".join(lines),), keyboard)
+
+
+def _case_lines(t: Translator, case_days: int | None) -> list[str]:
+    """With questions to bridge-builders, the chat link they need is stored: say so exactly."""
+    if case_days is None:
+        not_stored = t._(
+            "Your name, username, Telegram id, phone number and the messages you write are "
+            "never saved."
+        )
+        return ["", bold(t._("What is not stored")), escape(not_stored)]
+    case = t._(
+        "A question to bridge-builders, only if you send one: the bot keeps the number of this "
+        "chat encrypted so that the answer reaches you, and deletes it when the question closes "
+        "(after at most %(days)s days without messages, or at once with /forget). The bot does "
+        "not store the question; it is in the bridge-builders' Telegram group."
+    ) % {"days": case_days}
+    not_stored = t._(
+        "Your name, username, phone number and the messages you write are never saved by the "
+        "bot, and your Telegram id only as the encrypted chat number above."
+    )
+    return ["• " + escape(case), "", bold(t._("What is not stored")), escape(not_stored)]
 
 
 def forgotten_screen(t: Translator, had_data: bool) -> Screen:

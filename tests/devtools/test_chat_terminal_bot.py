@@ -9,6 +9,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from bot.app import running_bot
 from bot.config import Settings
 from devtools.chat_terminal import run_terminal
@@ -46,3 +48,12 @@ async def test_a_script_of_fourteen_lines_gets_every_reply_in_order(tmp_path: Pa
             assert "Så använder du boten" in block, f"line {index + 1} ({line}) lost its reply"
     assert "Bostad" in replies[len(SCRIPT) - 2]
     assert "did not finish" not in transcript
+
+
+def test_first_screens_command_meets_the_target(capsys: pytest.CaptureFixture[str]) -> None:
+    from devtools.cli import main
+
+    assert main(["first-screens"]) == 0
+    out = capsys.readouterr().out
+    assert "target: at most 700 (met)" in out
+    assert [line.split()[0] for line in out.splitlines()[1:4]] == ["sv", "rom", "fi"]

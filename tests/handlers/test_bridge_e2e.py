@@ -65,8 +65,9 @@ async def test_one_line_links_gives_link_qr_and_poster_for_the_chosen_topic(
             "knowing who you are."
         )
         assert escape(privacy) in html
-    else:
+    else:  # Chromium printed the same page: one A4 sheet
         assert poster.file.startswith(b"%PDF")
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", poster.file)) == 1
     # Registered, lower-cased, with the municipality and place.
     assert await tag_store.get_tag(h.services.db, TAG) == SourceTag(
         TAG, "haninge", "Haninge bibliotek"
@@ -163,6 +164,12 @@ async def test_reach_counts_people_once_per_week_and_suppresses_small_counts(
         await h.say(person, f"/start sv-libraries_{TAG}")
     shown = await h.say(h.builder, "/reach")
     assert re.search(rf"{week}: 6 \w+, 7 ", shown.plain), shown.plain
+    # A tag from content/source-tags.yaml counts too, and a bridge-builder cannot take it over.
+    await h.say(people[0], "/start sv-housing_haninge1")
+    with_static = await h.say(h.builder, "/reach")
+    assert "haninge1" in with_static.plain
+    refused = await h.say(h.other_builder, "/links sv-housing haninge1")
+    assert "annan kommun" in refused.plain
     # The other municipality's bridge-builder does not see Haninge's tags.
     other = await h.say(h.other_builder, "/reach")
     assert TAG not in other.plain

@@ -242,3 +242,11 @@ async def test_an_open_case_survives_a_restart(tmp_path: Path) -> None:
             answer = await api.wait_for_message(resident.chat_id, timeout=30, after=mark)
             assert "Răspuns pala restart" in answer.plain
         assert api.rejected == []
+
+
+async def test_privacy_says_what_a_case_keeps(bridge_harness: BridgeHarness) -> None:
+    h = bridge_harness
+    resident = await _resident(h)
+    privacy = await h.say(resident, "/privacy")
+    assert "krypterat" in privacy.plain and "14 dagar" in privacy.plain
+    assert "Telegram-id, telefonnummer" not in privacy.plain  # the unqualified "never" is gone

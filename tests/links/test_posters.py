@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import re
 import shutil
+import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -17,7 +18,7 @@ from bot.content.model import LANGUAGES, Lang
 from bot.i18n import Translator
 from bot.links.deeplinks import MAX_PAYLOAD, DeepLink, parse_payload
 from bot.links.pdf import write_pdfs
-from bot.links.posters import write_posters
+from bot.links.posters import privacy_line, target_text, write_poster, write_posters
 from bot.links.qr import qr_svg_inline, write_qr
 from bot.links.rows import LinkError, LinkRow, all_links, write_csv
 from bot.links.text import one_line, sentences
@@ -294,3 +295,87 @@ def test_cli_rejects_a_bad_username_in_one_line(
     assert err.startswith("error: invalid bot username 'no'")
     assert err.count("\n") == 1
     assert not (tmp_path / "links.csv").exists()
+
+
+# --- one language, a place, the survey (bridge-builders' posters) -------------------------------
+
+
+def test_a_poster_in_one_language_names_the_place_and_keeps_the_privacy_line(
+    library: Library, translators: dict[Lang, Translator], tmp_path: Path
+) -> None:
+    poster = write_poster(
+        library,
+        BOT,
+        "housing",
+        tmp_path,
+        translators,
+        langs=("rom",),
+        source="hn-bibl",
+        place='Haninge <bibliotek> & "café"',
+    )
+    assert poster.path.name == "housing_hn-bibl_rom.html"
+    html = poster.path.read_text(encoding="utf-8")
+    assert html.count('<svg class="qr"') == 1
+    url = f"https://t.me/{BOT}?start=rom-housing_hn-bibl"
+    assert qr_svg_inline(url, library.topic("rom", "housing").title) in html
+    assert "Haninge &lt;bibliotek&gt; &amp; &quot;café&quot;" in html  # escaped by the template
+    assert escape(privacy_line(translators["rom"])) in html
+    assert escape(privacy_line(translators["sv"])) not in html  # only the chosen language
+    assert 'class="page single"' in html
+
+
+@pytest.mark.parametrize("target", ["survey", "menu"])
+def test_posters_can_open_the_survey_or_the_menu(
+    library: Library, translators: dict[Lang, Translator], tmp_path: Path, target: str
+) -> None:
+    poster = write_poster(library, BOT, target, tmp_path, translators, source="hn-bibl")
+    html = poster.path.read_text(encoding="utf-8")
+    for lang in LANGUAGES:
+        url = f"https://t.me/{BOT}?start={lang}-{target}_hn-bibl"
+        assert url.removeprefix("https://").replace("?", "<wbr>?").replace("_", "<wbr>_") in html
+        assert escape(target_text(library, target, lang, translators[lang]).title) in html
+
+
+def test_unknown_targets_and_no_language_are_refused(
+    library: Library, translators: dict[Lang, Translator], tmp_path: Path
+) -> None:
+    with pytest.raises(LinkError, match="unknown topic"):
+        write_poster(library, BOT, "nonsense", tmp_path, translators)
+    with pytest.raises(LinkError, match="at least one language"):
+        write_poster(library, BOT, "housing", tmp_path, translators, langs=())
+
+
+def test_cli_survey_poster_for_one_language_registers_the_tag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "data"))
+    code = main(
+        [
+            "links",
+            "--username",
+            BOT,
+            "--source",
+            "Hn-Bibl",
+            "--municipality",
+            "haninge",
+            "--place",
+            "Haninge bibliotek",
+            "--lang",
+            "rom",
+            "--survey",
+            "--csv",
+            str(tmp_path / "links.csv"),
+            "--poster",
+            str(tmp_path / "posters"),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"https://t.me/{BOT}?start=rom-survey_hn-bibl" in out
+    assert "start=sv-" not in out
+    html = (tmp_path / "posters" / "survey_hn-bibl_rom.html").read_text(encoding="utf-8")
+    assert "Haninge bibliotek" in html
+    with sqlite3.connect(tmp_path / "data" / "bot.sqlite3") as raw:
+        assert raw.execute("SELECT tag, municipality, place FROM source_tags").fetchall() == [
+            ("hn-bibl", "haninge", "Haninge bibliotek")
+        ]

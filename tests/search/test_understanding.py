@@ -175,3 +175,18 @@ def test_real_vocabulary_files() -> None:
     assert not swallowed, swallowed
     sources = (REPO / "content" / "search" / "romani-varieties.yaml").read_text(encoding="utf-8")
     assert "ROMLEX" in sources and "Scandoromani" in sources
+
+
+def test_a_synonym_member_in_any_inflection_counts_as_read() -> None:
+    # "barn" is only in a body text, so "lapsia" (a Finnish form of a member of its group that
+    # no text contains) matches no topic's subject; an editor listed it, so it was still read
+    topics = (
+        topic("debt", "sv", "Skulder", "Skuldrådgivning i kommunen.", keywords=("skulder",)),
+        topic("other", "sv", "Annat", "Något annat.", body="Barn och vuxna är välkomna."),
+    )
+    index = SearchIndex.build(topics, (("barn", "lapsi"),), stopwords=("och", "är"))
+    ranking = index.rank("skulder lapsia")
+    assert (ranking.units, ranking.known) == (2, 2)
+    assert SearchEngine(index).search("skulder lapsia").topic_ids[:1] == ("debt",)
+    # a word that is no member of any group and no word of the texts is still not read
+    assert index.rank("skulder blorfzq").known == 1

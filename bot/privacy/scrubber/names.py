@@ -19,7 +19,9 @@ data/surnames.txt), never from a capital letter alone:
 3. Shape. A capitalised word in the middle of a sentence ending like a surname (-sson, -ović,
    -escu, -inen, -berg, -ström, -gren, -qvist) is a name.
 4. Pairs. A capitalised word right next to a name (or joined by a hyphen) is part of it:
-   "Zlatan Demirović", "Ann-Christin".
+   "Zlatan Demirović", "Ann-Christin"; two capitalised words in a row in the middle of a
+   sentence, neither of them a kept word, an everyday word, a title or a street, are a name
+   even if no list has them ("Xhevdet Qorri").
 
 Words the bot itself uses (data/keep.txt: municipalities, authorities, places, weekdays,
 months, topic words), also with a case ending ("Haningessa", "Kronofogdenosa"), are never
@@ -37,7 +39,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Final
 
-from bot.privacy.scrubber.patterns import RANK_NAME, Candidate
+from bot.privacy.scrubber.patterns import RANK_NAME, Candidate, is_street_word
 
 __all__ = ["find_name_candidates", "fold", "is_listed_name"]
 
@@ -373,6 +375,18 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
     def usable(i: int) -> bool:
         return not marker[i] and not acronym[i]
 
+    def plain_capital(i: int) -> bool:
+        """A capitalised word that is nothing else: not kept, common, a title or a marker."""
+        return (
+            capital[i]
+            and usable(i)
+            and not kept[i]
+            and not person_word[i]
+            and keys[i] not in _COMMON
+            and len(keys[i]) >= 2
+            and not is_street_word(text[tokens[i][0] : tokens[i][1]])
+        )
+
     def context_name(i: int, strong: bool) -> bool:
         """Whether token i, right after a context word, is a name."""
         if not usable(i) or person_word[i]:
@@ -439,6 +453,16 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
             name[i] = capital[i] and not initial[i]
         elif capital[i] and not initial[i] and keys[i].endswith(_SURNAME_ENDINGS):
             name[i] = len(keys[i]) >= 6 and not keys[i].endswith(_NOT_SURNAME_ENDINGS)
+    # Two unknown capitalised words in a row in the middle of a sentence: "Xhevdet Qorri".
+    for i in range(1, count):
+        if (
+            gaps[i] == " "
+            and not initial[i - 1]
+            and plain_capital(i - 1)
+            and plain_capital(i)
+            and not (name[i - 1] or name[i])
+        ):
+            name[i - 1] = name[i] = True
     # Pairs: a capitalised (or listed) word next to a name is part of it.
     changed = any(name)
     while changed:
@@ -457,7 +481,7 @@ def find_name_candidates(text: str, out: list[Candidate]) -> None:
                 if (
                     strength == _STRONG
                     or (listed and (capital[i] or classes[j][0] == _STRONG))
-                    or (capital[i] and not initial[i] and not kept[i] and keys[i] not in _COMMON)
+                    or (plain_capital(i) and not initial[i])
                 ):
                     name[i] = changed = True
                     break

@@ -15,7 +15,7 @@ import calendar
 import re
 from typing import Final
 
-__all__ = ["RANK_NAME", "Candidate", "find_pattern_candidates", "luhn_valid"]
+__all__ = ["RANK_NAME", "Candidate", "find_pattern_candidates", "is_street_word", "luhn_valid"]
 
 Candidate = tuple[int, int, int, str]  # start, end, rank, kind
 
@@ -382,6 +382,11 @@ def _is_street(word: str, abbreviated: bool) -> bool:
     if lower.endswith(_STREET_STRONG) and _has_suffix(lower, _STREET_STRONG, 2):
         return True
     return capitalised and lower.endswith(_STREET_WEAK) and _has_suffix(lower, _STREET_WEAK, 2)
+
+
+def is_street_word(word: str) -> bool:
+    """A street name ("Storgatan", "Odenplan") or a street-name prefix ("Första", "Norra")."""
+    return word.lower() in _STREET_PREFIXES or _is_street(word, abbreviated=False)
 
 
 def _word_before(text: str, end: int) -> int:
