@@ -365,3 +365,13 @@ async def test_a_residents_name_reaches_no_file_and_no_log_line_at_debug(h: Harn
         assert name not in log, name
         for path in files:
             assert name.encode() not in path.read_bytes(), (name, path)
+
+
+async def test_f8_personal_data_in_a_deep_link_tag_is_never_stored(h: Harness) -> None:
+    for payload in ("sv-housing_198501011234", "sv-housing_Dragan_Taikon_Rinkeby"):
+        await h.say(h.api.new_user(), f"/start {payload}")
+    await h.settle()
+    counts = await h.services.db.deeplink_counts()
+    assert [(tag, count) for tag, _, count in counts] == [("other", 2)]
+    raw = b"".join(p.read_bytes() for p in h.settings.data_dir.rglob("*") if p.is_file())
+    assert b"198501011234" not in raw and b"Taikon" not in raw
