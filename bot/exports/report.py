@@ -111,7 +111,9 @@ def _context(data: ExportData) -> dict[str, Any]:
     assert services is not None and respect is not None and weeks is not None
     ages = [t for t in data.tables if t.key in {"service_age", "age_rating"}]
     municipalities = data.table("municipalities")
-    usage = [t for t in data.tables if t.key in {"topic_views", "deeplinks", "helpful"}]
+    usage = [
+        t for t in data.tables if t.key in {"topic_views", "tag_reach", "deeplinks", "helpful"}
+    ]
     with_comment = sum(1 for _c in data.comments)
     title = _("Feedback from residents: %(scope)s, %(period)s") % {
         "scope": data.scope_words,
