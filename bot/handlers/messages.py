@@ -9,6 +9,7 @@ from bot.handlers.common import show, translator
 from bot.handlers.controls import run_control
 from bot.handlers.language import send_greeting
 from bot.handlers.questions import answer_question
+from bot.handlers.trust import answer_trust_question
 from bot.handlers.voice import send_welcome
 from bot.plumbing.context import BotContext
 from bot.ui import screens as views
@@ -32,6 +33,9 @@ async def free_text(update: Update, context: BotContext) -> None:
         return
     # A question to bridge-builders being written.
     if await cases.take_text(update, context, who):
+        return
+    # Who runs the bot, who reads this, how to delete: the privacy screen, not a search.
+    if await answer_trust_question(update, context):
         return
     await answer_question(update, context, who)
 
