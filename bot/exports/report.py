@@ -164,7 +164,9 @@ def _context(data: ExportData) -> dict[str, Any]:
                 "langs": ", ".join(labels.language(c) for c in q.langs),
                 "count": q.count,
             }
-            for q in data.top_unanswered[:20]
+            # Only questions asked at least threshold times: the report is shared more widely
+            # than the export, and a rare question can be one person's words (review F5).
+            for q in [q for q in data.top_unanswered if not is_hidden(q.count)][:20]
         ],
         "usage": [_table(_top(t)) for t in usage],
         "t": _words(data),
