@@ -13,7 +13,7 @@ import logging
 
 from telegram import Bot, Message, ReplyParameters, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.cases.seal import SealError
 from bot.content.model import LANGUAGES, Lang
@@ -212,15 +212,14 @@ async def _post_case(
                 topic = await bot.create_forum_topic(group.chat_id, ui.topic_name(sv, number))
                 thread = topic.message_thread_id
             except BadRequest as exc:
-                log.warning("no forum topic for a case, posting in the group: %s", exc)
+                log.warning("no forum topic for a case, posting in the group: %s", _reason(exc))
         sent = await bot.send_message(
             group.chat_id,
             ui.group_post(sv, number, lang, name, text),
             message_thread_id=thread,
         )
-    except (Forbidden, BadRequest) as exc:
-        log.warning("bridge-builder group of %s unreachable: %s", municipality, exc)
-        services.bridge.mark(municipality, reachable=False)
+    except TelegramError as exc:
+        _group_failed(services, municipality, exc)
         return False
     await store.set_case_post(services.db, number, sent.message_id, thread)
     return True
@@ -248,14 +247,27 @@ async def _follow_up(
             message_thread_id=case.thread,
             reply_parameters=_reply_to(case.group_message),
         )
-    except (Forbidden, BadRequest) as exc:
-        log.warning("bridge-builder group of %s unreachable: %s", case.municipality, exc)
-        services.bridge.mark(case.municipality, reachable=False)
+    except TelegramError as exc:
+        _group_failed(services, case.municipality, exc)
         await show(update, context, ui.unavailable(t))
         return
     await store.add_case_message(services.db, number, sent.message_id)
     await store.touch_case(services.db, number, services.today())
     await show(update, context, ui.reply_sent(t, number))
+
+
+def _group_failed(services: Services, municipality: str, exc: TelegramError) -> None:
+    """Removed, deleted or upgraded to a supergroup (a new id for the configuration): the button
+    goes until the group answers getChat again. A network error changes nothing. The error's
+    type and text only: a migrated group's new id is not logged."""
+    if isinstance(exc, Forbidden | BadRequest | ChatMigrated):
+        services.bridge.mark(municipality, reachable=False)
+    log.warning("bridge-builder group of %s unreachable: %s", municipality, _reason(exc))
+
+
+def _reason(exc: Exception) -> str:
+    """An error for the log: a migrated group's message carries its new chat id, so not that."""
+    return type(exc).__name__ if isinstance(exc, ChatMigrated) else str(exc)
 
 
 def _reply_to(message_id: int | None) -> ReplyParameters | None:
@@ -344,7 +356,7 @@ async def _answer_in_group(message: Message, text: str, case: store.CaseRecord) 
     try:
         await message.reply_text(text, message_thread_id=case.thread, do_quote=True)
     except TelegramError as exc:
-        log.warning("could not confirm in the bridge-builder group: %s", exc)
+        log.warning("could not confirm in the bridge-builder group: %s", _reason(exc))
 
 
 async def _group_note(bot: Bot, services: Services, case: store.CaseRecord, kind: str) -> None:
@@ -361,7 +373,7 @@ async def _group_note(bot: Bot, services: Services, case: store.CaseRecord, kind
             reply_parameters=_reply_to(case.group_message),
         )
     except TelegramError as exc:
-        log.warning("could not post a case note in the bridge-builder group: %s", exc)
+        log.warning("could not post a case note in the bridge-builder group: %s", _reason(exc))
 
 
 # --- closing: /forget, inactivity, start-up -----------------------------------------------------
@@ -411,7 +423,9 @@ async def check_groups(bot: Bot, services: Services) -> None:
             chat = await bot.get_chat(group.chat_id)
         except TelegramError as exc:
             if group.reachable:
-                log.warning("bridge-builder group of %s unreachable: %s", group.municipality, exc)
+                log.warning(
+                    "bridge-builder group of %s unreachable: %s", group.municipality, _reason(exc)
+                )
             services.bridge.mark(group.municipality, reachable=False)
             continue
         ok = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
