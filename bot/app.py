@@ -44,6 +44,7 @@ from bot.handlers import (
     staff,
     staff_reload,
 )
+from bot.handlers.common import note_incoming
 from bot.i18n import Translator, load_translators
 from bot.plumbing.concurrency import DEFAULT_WORKERS, PerUserUpdateProcessor
 from bot.plumbing.context import BotApplication, BotContext, UserData
@@ -54,17 +55,20 @@ from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
 from bot.prebuilt import library_and_search
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
+from bot.privacy.trust import FILE as TRUST_FILE
+from bot.privacy.trust import TrustQuestions
 from bot.search.engine import SearchEngine
 from bot.search.vocabulary import load_vocabulary
 from bot.services import Commit, Services
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments
+from bot.ui import privacy as privacy_ui
 from bot.ui.commands import COMMANDS
 
 log = logging.getLogger(__name__)
 
 #: Telegram client languages with their own command list; the default list is Swedish.
-COMMAND_LANGUAGES = ("sv", "fi")
+COMMAND_LANGUAGES: tuple[Lang, ...] = ("sv", "fi")
 
 PRIVATE = filters.ChatType.PRIVATE
 #: Only new messages: edits of old messages are ignored so a command never runs twice.
@@ -118,6 +122,7 @@ async def create_services(
         addons=addons,
         voice_ids={},
         helpful_votes=HelpfulVotes(),
+        trust=TrustQuestions.load(settings.content_dir / TRUST_FILE),
     )
     services.reload_hooks.append(_reload_search(services))
     services.reload_hooks.append(_reload_addons(services))
@@ -166,6 +171,8 @@ def build_application(
     settings = services.settings
     # Screens every update on arrival (charging the sender) and answers the refused ones first.
     gate = FloodGate(services)
+    processor = PerUserUpdateProcessor(workers, screen=gate.screen)
+    gate.backlog = processor.backlog
     builder = (
         ApplicationBuilder()
         .token(settings.token)
@@ -180,7 +187,7 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerUserUpdateProcessor(workers, screen=gate.screen))
+        .concurrent_updates(processor)
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
@@ -241,6 +248,8 @@ def register_handlers(application: BotApplication, gate: FloodGate) -> None:
         MessageHandler(NEW_PRIVATE_MESSAGE & filters.COMMAND, navigation.menu_command)
     )
     application.add_handler(MessageHandler(NEW_PRIVATE_MESSAGE & ~filters.TEXT, messages.not_text))
+    # After every handler: remember incoming message ids (memory only) for /forget's clearing.
+    application.add_handler(TypeHandler(Update, note_incoming), group=1)
     application.add_error_handler(on_error)
 
 
@@ -267,7 +276,7 @@ def register_bridge_handlers(application: BotApplication) -> None:
 async def set_commands(application: BotApplication) -> None:
     services: Services = application.bot_data["services"]
     for lang in (None, *COMMAND_LANGUAGES):
-        t = services.translators["sv" if lang is None else lang]  # type: ignore[index]
+        t = services.translators["sv" if lang is None else lang]
         commands = [BotCommand(name, t._(description)) for name, description in COMMANDS]
         await application.bot.set_my_commands(commands, language_code=lang)
     await bridge.set_bridge_commands(
@@ -275,8 +284,34 @@ async def set_commands(application: BotApplication) -> None:
     )
 
 
+async def set_descriptions(application: BotApplication) -> None:
+    """Say who runs the bot before anyone writes (issue 10): the description an empty chat shows
+    and the profile's short description, for Swedish and Finnish clients and, in all three
+    languages, for everyone else (Romani readers). Set on every start, from the catalogs."""
+    services: Services = application.bot_data["services"]
+    settings = services.settings
+    operator = settings.operator_name
+    if not operator:
+        # Not a warning: development and benchmark runs have no operator. Production sets it.
+        log.info("BOT_OPERATOR_NAME is not set: the description names no operator")
+    translators = services.translators
+    ttl, months = settings.preference_ttl_days, settings.feedback_retention_months
+    bot = application.bot
+    for lang in COMMAND_LANGUAGES:
+        t = translators[lang]
+        await bot.set_my_description(
+            privacy_ui.description(t, operator, ttl, months), language_code=lang
+        )
+        await bot.set_my_short_description(
+            privacy_ui.short_description(t, operator), language_code=lang
+        )
+    await bot.set_my_description(privacy_ui.default_description(translators, operator, ttl))
+    await bot.set_my_short_description(privacy_ui.default_short_description(translators, operator))
+
+
 async def _post_init(application: BotApplication) -> None:
     await set_commands(application)
+    await set_descriptions(application)
     services: Services = application.bot_data["services"]
     await cases.check_groups(application.bot, services)
     # Cases inactive while the bot was down, or whose seal no longer opens (a replaced case

@@ -7,9 +7,9 @@ bot's code, so start-up loads one pickle of both, named by a SHA-256 over exactl
 file, a new release, or a missing, partial or unreadable cache builds them afresh and writes the
 cache again; a failure to write only costs the next start-up its speed.
 
-The cache lives in BOT_CACHE_DIR (default: the data directory's cache/), which only the bot
-writes, like the HMAC secret beside it: a pickle is as trustworthy as that directory, and it
-holds only the public content.
+The cache lives in BOT_CACHE_DIR (default: the data directory's cache/, mode 0700), which only
+the bot writes: a pickle is as trustworthy as that directory. It holds only the public content,
+nothing about any person, and may be deleted at any time.
 """
 
 from __future__ import annotations

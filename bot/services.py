@@ -22,6 +22,8 @@ from bot.i18n import Translator
 from bot.links.reach import WeeklyPeople
 from bot.plumbing.flood import FloodControl
 from bot.privacy.keys import UserKeys
+from bot.privacy.traces import ClearOffers
+from bot.privacy.trust import TrustQuestions
 from bot.search.engine import SearchEngine
 from bot.storage.database import Database
 
@@ -70,6 +72,10 @@ class Services:
     staff_menus: set[str] = field(default_factory=set)
     #: One /reload or SIGHUP at a time.
     reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    #: /forget's "clear this chat" offers: message ids under a random token, no user id.
+    clear_offers: ClearOffers = field(default_factory=ClearOffers)
+    #: Typed trust questions that open /privacy (content/trust-questions.yaml).
+    trust: TrustQuestions = field(default_factory=TrustQuestions)
 
     @property
     def municipality_ids(self) -> tuple[str, ...]:

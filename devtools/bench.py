@@ -1,7 +1,7 @@
 """`python -m devtools bench`: search latency, end-to-end throughput against a bare echo bot,
 start-up time and peak memory, side by side in one run.
 
-    python -m devtools bench [--rounds N] [--quick] [--json] [--sweep 1,4,8,16,64]
+    python -m devtools bench [--rounds N] [--quick] [--cold-start] [--json] [--sweep 1,4,8,16,64]
 
 Search latency: `devtools.search_bench.measure_latency` over the evaluation questions, with today's
 content and with the content replicated 10 times (targets: p99 < 2 ms and < 5 ms).
@@ -16,7 +16,8 @@ contenders take turns within every round (the order rotates from round to round)
   Telegram's ~30 messages a second);
 * a bare python-telegram-bot echo bot, `python -m devtools.bench_echo` (PTB defaults).
 
-Per round and contender: spawn (start-up = spawn to the first getUpdates reaching the fake),
+Per round and contender: spawn (start-up = spawn to the first getUpdates reaching the fake; the
+bot starts as it restarts, with its content and search index cached, unless --cold-start),
 every user opens a deep link `/start <lang>-<topic>` (which sets the language), an untimed
 warm-up of a few questions, a pause if the bot's incoming flood control needs it, then every timed
 question is injected at once (users x questions, in the users' languages, interleaved) and timed
@@ -225,6 +226,9 @@ class BenchConfig:
     sweep: tuple[int, ...] = DEFAULT_SWEEP
     content_dir: Path = REPO_ROOT / "content"
     questions_file: Path | None = None
+    #: Every round builds the content and search index (a first start) instead of a restart's
+    #: cache.
+    cold_start: bool = False
 
     @property
     def updates_per_round(self) -> int:
@@ -274,6 +278,7 @@ class BenchReport:
                 "questions_per_user": self.config.questions_per_user,
                 "updates_per_round": self.config.updates_per_round,
                 "sweep": list(self.config.sweep),
+                "cold_start": self.config.cold_start,
             },
             "machine": self.machine,
             "search_latency": [
@@ -758,9 +763,12 @@ def run_benchmark(config: BenchConfig, *, progress: bool = False) -> BenchReport
     main = [c for c in (deployed, unlimited, echo) if c is not None]
     say("end to end ...")
     with tempfile.TemporaryDirectory(prefix="bot-bench-cache-") as cache:
-        # Start-up is measured as a deployed bot restarts: content and index built before.
-        workload = dataclasses.replace(workload, cache_dir=prime_cache(Path(cache)))
-        notes.append("start-up: the bot restarting with its built content cached (BOT_CACHE_DIR)")
+        if config.cold_start:
+            notes.append("start-up: a first start, content and search index built (--cold-start)")
+        else:
+            # Start-up as a deployed bot restarts: content and index built before.
+            workload = dataclasses.replace(workload, cache_dir=prime_cache(Path(cache)))
+            notes.append("start-up: a restart, content and search index cached (BOT_CACHE_DIR)")
         asyncio.run(run_rounds(main, workload, config.rounds, progress))
         sweep = run_sweep(config, workload, options, unlimited, notes, say, progress)
     machine["loadavg_after"] = _loadavg()
@@ -875,6 +883,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--quick", action="store_true", help="a fast smoke run: 1 round, 10 users, no sweep"
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument(
+        "--cold-start",
+        action="store_true",
+        help="start every round without the content cache (a first start)",
+    )
     parser.add_argument("--users", type=int, default=None, help=f"default {DEFAULT_USERS}")
     parser.add_argument(
         "--questions-per-user",
@@ -908,7 +921,7 @@ def config_from_args(args: argparse.Namespace) -> BenchConfig:
         value = getattr(args, name)
         if value is not None:
             changes[name] = value
-    config = dataclasses.replace(base, **changes)
+    config = dataclasses.replace(base, **changes, cold_start=args.cold_start)
     if min(config.rounds, config.sweep_rounds, config.users, config.questions_per_user) < 1:
         raise BenchError(
             "--rounds, --sweep-rounds, --users and --questions-per-user must be at least 1"

@@ -1,5 +1,5 @@
 """Developer commands: `python -m devtools chat|bench|durability|eval|eval-scrubber|i18n|
-simulate-feedback`."""
+simulate-feedback|campaign`."""
 
 from __future__ import annotations
 
@@ -49,6 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--residents", type=int, default=340)
     simulate.add_argument("--seed", type=int, default=12)
 
+    campaign = commands.add_parser(
+        "campaign",
+        help="a scripted poster campaign through the real bot: reach per tag and week, true "
+        "vs counted vs shown; anonymous questions answered",
+    )
+    campaign.add_argument("--seed", type=int, default=13)
+
     # These keep their own options: everything after the command name is passed on unparsed.
     passthrough: dict[str, Callable[[list[str]], int]] = {
         "eval": _search_eval,
@@ -71,12 +78,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": _chat,
         "i18n": _i18n,
         "simulate-feedback": _simulate,
+        "campaign": _campaign,
     }
     try:
         return handlers[args.command](args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+
+
+def _campaign(args: argparse.Namespace) -> int:
+    from devtools.campaign import run
+
+    for line in run(args.seed):
+        print(line)
+    return 0
 
 
 def _search_eval(argv: list[str]) -> int:

@@ -206,16 +206,22 @@ async def exports(data_dir: Path, labels: Labels) -> dict[str, ExportData]:
         await db.close()
 
 
-#: A share as staff read it: (value, True) for "<29 %" (at most), (value, False) for "80 %".
-Read = tuple[float, bool] | None
+#: A share as staff read it: the interval (low, high) it lies in; exact when low == high.
+Read = tuple[float, float] | None
 
 
 def _share(text: str) -> Read:
-    """'80 %' as (0.8, False), '<29 %' as (0.29, True), '–' as None."""
+    """'80 %' as (0.8, 0.8), '<29 %' as (0, 0.29), '≥83 %' as (0.83, 1), '40–60 %' as
+    (0.4, 0.6), '–' as None."""
     value = text.replace("\u00a0%", "").strip()
-    bound = value.startswith("<")
-    value = value.lstrip("<")
-    return (int(value) / 100, bound) if value.isdigit() else None
+    if value.startswith("<") and value[1:].isdigit():
+        return (0.0, int(value[1:]) / 100)
+    if value.startswith("≥") and value[1:].isdigit():
+        return (int(value[1:]) / 100, 1.0)
+    low, _, high = value.partition("–")
+    if low.isdigit() and high.isdigit():
+        return (int(low) / 100, int(high) / 100)
+    return (int(value) / 100, int(value) / 100) if value.isdigit() else None
 
 
 def _row(data: ExportData, service: str) -> TrendRow:
@@ -236,24 +242,23 @@ def quarter_share(data: ExportData, service: str) -> Read:
 
 
 def _high(read: Read) -> bool:
-    return read is not None and not read[1] and read[0] >= 0.6
+    return read is not None and read[0] >= 0.6
 
 
 def _low(read: Read) -> bool:
-    return read is not None and read[0] <= 0.45
+    return read is not None and read[1] <= 0.45
 
 
 def patterns_seen(data: ExportData) -> dict[str, bool]:
     """Which planted patterns this export shows, from the suppressed tables only: a share is
-    high at 60 % or more, low at 45 % or less (an upper bound such as "<44 %" counts as low)."""
+    high when it is at least 60 % (e.g. "≥83 %"), low when it is at most 45 % (e.g. "<44 %")."""
     mother_tongue = quarter_share(data, "mother-tongue")
     social = trend_of(data, "social")
     health = trend_of(data, "health")
     return {
         "P1 housing rated worse": _low(quarter_share(data, "housing")),
         "P2 mother-tongue tuition rated better": mother_tongue is not None
-        and not mother_tongue[1]
-        and mother_tongue[0] >= 0.85,
+        and mother_tongue[0] >= 0.8,
         "P3 social services drop after week 31": _high(social[0]) and _low(social[-1]),
         "P4 health care rises after week 35": _low(health[0]) and _high(health[-1]),
     }

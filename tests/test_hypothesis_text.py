@@ -28,6 +28,7 @@ from bot.links.deeplinks import MAX_PAYLOAD, DeepLink, build_payload, parse_payl
 from bot.privacy.scrubber import scrub
 from bot.search.engine import SearchEngine
 from bot.ui import callbacks as cb
+from bot.ui import privacy as privacy_ui
 from bot.ui import screens as views
 from bot.ui import survey as survey_ui
 from bot.ui.render import MESSAGE_LIMIT, bold, escape, italic, link, pack
@@ -358,7 +359,7 @@ def _all_screens(
         t = translators[ui]
         yield f"menu/{ui}", views.main_menu(t)
         yield f"help/{ui}", views.help_screen(t)
-        yield f"privacy/{ui}", views.privacy_screen(t, 180, 24)
+        yield f"privacy/{ui}", privacy_ui.privacy_screen(t, 180, 24)
         yield f"only-text/{ui}", views.media_screen(t, library)
         yield f"stale/{ui}", views.stale_button_screen(t)
         yield f"miss/{ui}", views.search_miss(t, "deadbeef")
@@ -366,7 +367,7 @@ def _all_screens(
         yield f"hello/{ui}", views.small_talk(t, "greeting")
         for saved in (True, False):
             yield f"question-sent/{saved}/{ui}", views.question_sent(t, saved)
-            yield f"forgotten/{saved}/{ui}", views.forgotten_screen(t, saved)
+            yield f"forgotten/{saved}/{ui}", privacy_ui.forgotten_screen(t, saved)
         yield f"choices/{ui}", views.search_choices(t, library, ui, library.topic_ids[:3])
         for section in library.sections:
             yield f"section/{section.id}/{ui}", views.section_menu(t, library, section.id, ui)

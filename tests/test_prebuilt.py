@@ -9,22 +9,21 @@ from pathlib import Path
 import pytest
 
 from bot import prebuilt
-from bot.app import build_search
-from bot.config import Settings
 from bot.content import Library
 from bot.search.engine import SearchEngine
 
 
 class Builds:
-    """Counts the search builds: a cache hit builds nothing."""
+    """Counts the search builds: a cache hit builds nothing. Hands out the session's engine (the
+    real one, built once) instead of building another: what is cached is what it returned."""
 
-    def __init__(self, content_dir: Path) -> None:
-        self.settings = Settings(token="", content_dir=content_dir)
+    def __init__(self, engine: SearchEngine) -> None:
+        self.engine = engine
         self.count = 0
 
     def __call__(self, library: Library) -> SearchEngine:
         self.count += 1
-        return build_search(library, self.settings)
+        return self.engine
 
 
 def _retitle(content: Path, title: str) -> None:
@@ -35,9 +34,11 @@ def _retitle(content: Path, title: str) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def test_the_second_start_loads_what_the_first_built(content_copy: Path, tmp_path: Path) -> None:
+def test_the_second_start_loads_what_the_first_built(
+    content_copy: Path, tmp_path: Path, search_engine: SearchEngine
+) -> None:
     cache = tmp_path / "cache"
-    builds = Builds(content_copy)
+    builds = Builds(search_engine)
     library, search = prebuilt.library_and_search(content_copy, cache, builds)
     assert builds.count == 1
     [written] = list(cache.iterdir())
@@ -51,10 +52,10 @@ def test_the_second_start_loads_what_the_first_built(content_copy: Path, tmp_pat
 
 
 def test_changed_content_is_built_again_and_the_old_cache_removed(
-    content_copy: Path, tmp_path: Path
+    content_copy: Path, tmp_path: Path, search_engine: SearchEngine
 ) -> None:
     cache = tmp_path / "cache"
-    builds = Builds(content_copy)
+    builds = Builds(search_engine)
     prebuilt.library_and_search(content_copy, cache, builds)
     [first] = list(cache.iterdir())
     _retitle(content_copy, "Bostad (ändrad)")
@@ -82,10 +83,13 @@ def test_the_key_covers_the_content_and_the_code(
 
 
 def test_a_damaged_cache_is_rebuilt(
-    content_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    content_copy: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    search_engine: SearchEngine,
 ) -> None:
     cache = tmp_path / "cache"
-    builds = Builds(content_copy)
+    builds = Builds(search_engine)
     prebuilt.library_and_search(content_copy, cache, builds)
     [written] = list(cache.iterdir())
     written.write_bytes(written.read_bytes()[:1000])  # cut short, as by a full disk
@@ -99,11 +103,14 @@ def test_a_damaged_cache_is_rebuilt(
 
 
 def test_an_unwritable_cache_only_costs_speed(
-    content_copy: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    content_copy: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    search_engine: SearchEngine,
 ) -> None:
     blocked = tmp_path / "not-a-directory"
     blocked.write_text("", encoding="utf-8")
-    builds = Builds(content_copy)
+    builds = Builds(search_engine)
     with caplog.at_level(logging.WARNING):
         library, _ = prebuilt.library_and_search(content_copy, blocked / "cache", builds)
     assert "housing" in library.topic_ids

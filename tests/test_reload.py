@@ -11,6 +11,7 @@ import pytest
 from bot.app import create_services
 from bot.config import Settings
 from bot.content import Library
+from bot.content.model import Lang
 from bot.handlers.staff_reload import format_result
 from bot.i18n import Translator
 from bot.reload import ReloadResult, reload_content, reload_content_async
@@ -19,9 +20,12 @@ from bot.ui.render import MESSAGE_LIMIT, visible_len
 
 
 @pytest.fixture
-async def services(tmp_path: Path, content_copy: Path) -> AsyncIterator[Services]:
+async def services(
+    tmp_path: Path, content_copy: Path, translators: dict[Lang, Translator]
+) -> AsyncIterator[Services]:
     settings = Settings(token="1:x", data_dir=tmp_path / "data", content_dir=content_copy)
-    services = await create_services(settings)
+    # The content is this test's own copy (it is changed); the catalogs are the session's.
+    services = await create_services(settings, translators=translators)
     try:
         yield services
     finally:

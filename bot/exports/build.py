@@ -30,7 +30,8 @@ class _Read:
     misses: dict[str, int]
     views: dict[tuple[str, str], int]
     starts: dict[str, int]
-    votes: dict[tuple[str, str], int] | None
+    votes: dict[tuple[str, str], int]
+    reach: list[store.TagReach]
 
 
 async def build_export(
@@ -61,6 +62,7 @@ async def build_export(
         views=await store.topic_views(db, selection),
         starts=await store.deeplink_starts(db, selection),
         votes=await store.helpful_votes(db, selection),
+        reach=await store.tag_reach(db, selection),
     )
     return await asyncio.to_thread(
         assemble,
@@ -127,9 +129,10 @@ def assemble(
     built.append(tables.weeks(rows, _weeks(period, rows), labels))
     built.append(tables.topic_views(read.views, topic_ids, labels))
     built.append(tables.search_misses(read.misses, labels))
-    built.append(tables.deeplink_reach(read.starts, labels, threshold))
-    if read.votes is not None:
-        built.append(tables.helpful(read.votes, topic_ids, labels))
+    built.append(tables.tag_reach(read.reach, labels))
+    if scope is None:  # starts by any tag, registered or not: the whole bot's, so all-staff only
+        built.append(tables.deeplink_reach(read.starts, labels, threshold))
+    built.append(tables.helpful(read.votes, topic_ids, labels))
     questions = top_questions(read.questions, threshold)
     return ExportData(
         period=period,
@@ -242,9 +245,8 @@ def trend(history: Sequence[FeedbackRow], period: Period, labels: Labels) -> Tre
     )
 
 
-#: A share as far as the shown numbers tell: a number, an upper bound ("<", 0.45), or None.
-Share = float | tuple[str, float] | None
-
+#: A share as far as the shown numbers tell: exact, or the interval (low, high) they allow.
+Share = float | tuple[float, float] | None
 
 ALL = "*all*"
 
@@ -268,7 +270,8 @@ def _good_share(table: Table, name: str | None) -> Share:
 
 def _share(table: Table, name: str | None, column: int) -> Share:
     """Share of `column` among all answers on a line (those who skipped the question count too,
-    so that the share can be worked out whenever the line's total is shown)."""
+    so that the share can be worked out whenever the line's total is shown). A hidden count is
+    narrowed by the line: it is the total minus the others, each within its own bounds."""
     line = _line(table, name)
     if line is None:
         return None
@@ -276,19 +279,29 @@ def _share(table: Table, name: str | None, column: int) -> Share:
     threshold = table.values.threshold
     if not isinstance(total, int) or total < threshold:
         return None
-    value = cells[column]
-    if isinstance(value, int):
-        return value / total
-    if value == f"<{threshold}":
-        return ("<", (threshold - 1) / total)
-    return None
+
+    def bounds(value: Shown) -> tuple[int, int]:
+        if isinstance(value, int):
+            return value, value
+        return (0, threshold - 1) if value == f"<{threshold}" else (threshold, total)
+
+    own_low, own_high = bounds(cells[column])
+    others = [bounds(v) for j, v in enumerate(cells) if j != column]
+    low = max(own_low, total - sum(high for _, high in others))
+    high = min(own_high, total - sum(low for low, _ in others))
+    if low == high:
+        return low / total
+    return (low / total, high / total)
 
 
 def _percent(share: Share) -> str:
     if share is None:
         return "–"
     if isinstance(share, tuple):
-        return f"<{round(share[1] * 100)}\u00a0%"
+        low, high = round(share[0] * 100), round(share[1] * 100)
+        if low == 0:
+            return f"<{high}\u00a0%" if high < 100 else "–"
+        return f"≥{low}\u00a0%" if high == 100 else f"{low}–{high}\u00a0%"
     return f"{round(share * 100)}\u00a0%"
 
 

@@ -7,7 +7,10 @@ Privacy decisions (see docs/staff-guide.md for the staff's version):
 * One export covers one whole, ended calendar period (`bot.exports.periods`) and one staff
   member's municipalities, never an arbitrary range, so two exports never overlap partially.
 * Row-level data is the comments only: service, the rating given (number and group), respect,
-  language, month and municipality travel with a comment; the age band never does.
+  language, month and municipality travel with a comment; the age band never does. The tables
+  over those fields are suppressed knowing that every listed comment is a lower bound for its
+  cell (`suppress(lower=...)`), so the workbook's sheets agree: no "<5" where five comments are
+  listed, and no hidden count the comments and the tables together pin down.
 * Age band appears only in tables for a tertial, one municipality at a time (stacked for staff
   who see several), and a line of such a table whose total is under the threshold is hidden
   entirely, zeros too. Tertials do not overlap and a municipality's table is the same in every

@@ -111,7 +111,9 @@ def _context(data: ExportData) -> dict[str, Any]:
     assert services is not None and respect is not None and weeks is not None
     ages = [t for t in data.tables if t.key in {"service_age", "age_rating"}]
     municipalities = data.table("municipalities")
-    usage = [t for t in data.tables if t.key in {"topic_views", "deeplinks", "helpful"}]
+    usage = [
+        t for t in data.tables if t.key in {"topic_views", "tag_reach", "deeplinks", "helpful"}
+    ]
     with_comment = sum(1 for _c in data.comments)
     title = _("Feedback from residents: %(scope)s, %(period)s") % {
         "scope": data.scope_words,
@@ -160,7 +162,9 @@ def _context(data: ExportData) -> dict[str, Any]:
                 "langs": ", ".join(labels.language(c) for c in q.langs),
                 "count": q.count,
             }
-            for q in data.top_unanswered[:20]
+            # Only questions asked at least threshold times: the report is shared more widely
+            # than the export, and a rare question can be one person's words (review F5).
+            for q in [q for q in data.top_unanswered if not is_hidden(q.count)][:20]
         ],
         "usage": [_table(_top(t)) for t in usage],
         "t": _words(data),

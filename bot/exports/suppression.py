@@ -8,18 +8,17 @@ exports also state in words for staff:
 * **Zero is shown as 0.** "Nobody" singles nobody out, and a table full of ``"<5"`` where there
   is nothing would mislead staff. A zero may still be *hidden* as ``"<5"`` when it is needed as a
   complementary cell (that is still true: 0 is fewer than 5), which makes it a cheap complement.
-* **Complementary suppression.** A hidden count must not be recoverable from what is shown.
-  Counts of 5 or more hidden for that reason are shown as ``"x"``.
+* **Complementary suppression.** A hidden count must not be recoverable from what is shown;
+  counts of 5 or more hidden for that reason are shown as ``"x"``.
 
 What a reader can do, and what is guaranteed against it. A reader sees the visible counts, knows
 that every row and column adds up to its total, that a ``"<5"`` is between 0 and 4 and that an
-``"x"`` is 5 or more, and may know some totals from elsewhere (`public_*` arguments: for example
-the number of submissions per rating is in the submissions sheet, so a table by municipality must
-be safe even when those column totals are known exactly). Guarantee: for every hidden count there
-is another table, consistent with everything the reader knows, in which that count differs; so no
-hidden count can be worked out exactly, neither by subtracting visible cells from a total nor by
-combining several rows and columns, nor from the bounds (``"<5"`` next to ``"<5"`` with a
-difference of 8 would otherwise give away two 4s).
+``"x"`` is 5 or more, may know lower bounds from the export's row-level data (`lower`: the
+comments listed) and some totals from elsewhere (`public_*`). Guarantee: for every hidden count
+there is another table, consistent with everything the reader knows, in which that count
+differs; so no hidden count can be worked out exactly, by subtraction, by combining rows and
+columns, or from the bounds (``"<5"`` next to ``"<5"`` with a difference of 8 would give away
+two 4s).
 
 How. The table with its totals is an (R+1) x (C+1) grid in which every line sums to its total.
 Hidden entries are the edges of a bipartite graph between line vertices; a hidden entry can be
@@ -34,9 +33,8 @@ totally unimodular, so such a cycle exists whenever any other table exists). The
    entries that closes one (Dijkstra over the grid, cost 1 + count, so zeros and small counts go
    first and totals last). Hiding more never breaks an existing cycle, so one pass suffices.
 
-If no cycle can be made even by hiding every eligible entry (entries known from elsewhere cannot
-help), the whole table is *withheld*: every entry becomes ``"x"`` and `withheld` is True.
-"""
+If no cycle can be made even by hiding every eligible entry, the table is *withheld*: every
+entry becomes ``"x"`` and `withheld` is True."""
 
 from __future__ import annotations
 
@@ -104,6 +102,8 @@ class _Entry:
     published: bool  # False: an unpublished total, a free variable for the reader
     public: bool  # True: known exactly from elsewhere, displayed per the rules but never protects
     status: _Status = _Status.VISIBLE
+    #: The reader knows the count is at least this (e.g. comments listed beside the table).
+    lower: int = 0
 
 
 class _Grid:
@@ -133,9 +133,9 @@ class _Grid:
         if as_candidate and status is _Status.VISIBLE:
             status = self._complement_status(entry.value)
         if status is _Status.SMALL:
-            return (0, self.threshold - 1)
+            return (entry.lower, self.threshold - 1)
         if status is _Status.HIDDEN:
-            return (self.threshold, math.inf)
+            return (max(self.threshold, entry.lower), math.inf)
         return None
 
     def _complement_status(self, value: int) -> _Status:
@@ -339,18 +339,23 @@ def suppress(
     column_totals: bool = True,
     public_column_totals: bool = False,
     public_grand_total: bool = False,
+    lower: Sequence[Sequence[int]] | None = None,
 ) -> SuppressedTable:
     """Suppress a table of non-negative counts with (optionally) its row and column totals.
 
     The grand total is published when both row and column totals are. `public_column_totals`
     and `public_grand_total` say that the reader knows those totals exactly from elsewhere: they
     are still displayed by the rules above, but are never relied on to protect anything.
+    `lower`: per cell, a count the reader knows it reaches (the export's comments); a small
+    count pinned down that way (threshold - 1 known) stays "<5" but protects nothing.
     """
     if threshold < 2:
         raise ValueError("threshold must be at least 2")
     grid = _build(
         cells, threshold, row_totals, column_totals, public_column_totals, public_grand_total
     )
+    if lower is not None:
+        _set_lower(grid, lower)
     for entry in grid.entries.values():
         if entry.published and 0 < entry.value < threshold:
             entry.status = _Status.SMALL
@@ -404,6 +409,22 @@ def _build(
         sum(sum(row) for row in cells), published=grand, public=grand and public_grand_total
     )
     return _Grid(entries, rows, columns, threshold)
+
+
+def _set_lower(grid: _Grid, lower: Sequence[Sequence[int]]) -> None:
+    rows, columns = grid.total_row, grid.total_column
+    for i, row in enumerate(lower):
+        for j, bound in enumerate(row):
+            if not 0 <= bound <= grid.entries[(i, j)].value:  # KeyError for a wrong shape
+                raise ValueError("a lower bound must lie between 0 and the count")
+            grid.entries[(i, j)].lower = bound
+        grid.entries[(i, columns)].lower = sum(row)
+    for j in range(columns):
+        grid.entries[(rows, j)].lower = sum(row[j] for row in lower)
+    grid.entries[(rows, columns)].lower = sum(sum(row) for row in lower)
+    for entry in grid.entries.values():
+        if entry.published and 0 < entry.value < grid.threshold <= entry.lower + 1:
+            entry.public = True  # "<5" with 4 listed: the reader knows it is 4, it protects nothing
 
 
 def _line_rule(grid: _Grid) -> None:

@@ -31,7 +31,7 @@ from bot.feedback.survey import (
     SERVICES,
     rating_group,
 )
-from bot.storage.exports import FeedbackRow
+from bot.storage.exports import FeedbackRow, TagReach
 
 K = TypeVar("K")
 
@@ -74,6 +74,7 @@ def _table(
     cells: list[list[int]],
     note: str,
     public_grand_total: bool = True,
+    lower: list[list[int]] | None = None,
 ) -> Table:
     return Table(
         key=key,
@@ -81,7 +82,7 @@ def _table(
         row_headers=(row_header,),
         row_labels=tuple((label,) for label in row_labels),
         column_labels=tuple(column_labels),
-        values=suppress(cells, public_grand_total=public_grand_total),
+        values=suppress(cells, public_grand_total=public_grand_total, lower=lower),
         note=note,
         total_label=labels._("Total"),
         counts=tuple(tuple(row) for row in cells),
@@ -102,6 +103,7 @@ def service_groups(rows: Sequence[FeedbackRow], labels: Labels, key: str = "serv
             "Good is a rating of 4 or 5, neither is 3, bad is 1 or 2; the rating given is in the "
             "comments sheet."
         ),
+        lower=cross(commented(rows), services, GROUP_COLUMNS, lambda r: r.service, _group),
     )
 
 
@@ -116,7 +118,15 @@ def service_respect(rows: Sequence[FeedbackRow], labels: Labels) -> Table:
         column_labels=[labels.respect(c) for c in RESPECT_COLUMNS],
         cells=cross(rows, services, RESPECT_COLUMNS, lambda r: r.service, lambda r: r.respect),
         note=labels._("Answers to 'Were you treated with respect?', asked for the service chosen."),
+        lower=cross(
+            commented(rows), services, RESPECT_COLUMNS, lambda r: r.service, lambda r: r.respect
+        ),
     )
+
+
+def commented(rows: Sequence[FeedbackRow]) -> list[FeedbackRow]:
+    """The rows listed in the comments sheet: what staff know at least, beside every table."""
+    return [r for r in rows if r.comment]
 
 
 def _group(row: FeedbackRow) -> str | None:
@@ -126,13 +136,19 @@ def _group(row: FeedbackRow) -> str | None:
 def languages(rows: Sequence[FeedbackRow], labels: Labels) -> Table:
     codes = [code for code, _ in LANGUAGES]
     counts = Counter(r.lang for r in rows)
+    listed = Counter(r.lang for r in commented(rows))
     return Table(
         key="languages",
         title=labels._("Submissions by language"),
         row_headers=(labels._("Language"),),
         row_labels=tuple((labels.language(c),) for c in codes),
         column_labels=(labels._("Submissions"),),
-        values=suppress([[counts[c]] for c in codes], row_totals=False, public_column_totals=True),
+        values=suppress(
+            [[counts[c]] for c in codes],
+            row_totals=False,
+            public_column_totals=True,
+            lower=[[listed[c]] for c in codes],
+        ),
         note=labels._("The language the bot was used in."),
         total_label=labels._("Total"),
         counts=tuple((counts[c],) for c in codes),
@@ -308,6 +324,26 @@ def deeplink_reach(starts: Mapping[str, int], labels: Labels, threshold: int) ->
         ),
         total_label=labels._("Total"),
         counts=(*((starts[t],) for t in listed), (pooled,)),
+    )
+
+
+def tag_reach(reach: Sequence[TagReach], labels: Labels) -> Table:
+    """People reached and scans per registered source tag (each person once per tag and week)."""
+    cells = [[r.people, r.scans] for r in reach]
+    return Table(
+        key="tag_reach",
+        title=labels._("Reach per registered source tag"),
+        row_headers=(labels._("Source tag"), labels._("Municipality"), labels._("Place")),
+        row_labels=tuple(
+            (r.tag, labels.municipality(r.municipality), r.place or "") for r in reach
+        ),
+        column_labels=(labels._("People reached"), labels._("Scans")),
+        values=suppress(cells, row_totals=False, column_totals=False),
+        note=labels._(
+            "Every registered tag is listed, also with 0; people are counted once per tag and week."
+        ),
+        total_label=labels._("Total"),
+        counts=tuple(tuple(row) for row in cells),
     )
 
 

@@ -23,7 +23,7 @@ from bot.links.pdf import write_pdfs
 from bot.links.posters import check_target, poster_rows, write_poster
 from bot.links.qr import qr_png
 from bot.links.rows import LinkError
-from bot.links.tags import clean_place, fold_tag, normalise_tag
+from bot.links.tags import SourceTag, clean_place, fold_tag, normalise_tag
 from bot.plumbing.context import BotContext, LinksDraft, Visitor
 from bot.services import Services
 from bot.storage import tags as tag_store
@@ -57,11 +57,24 @@ def builder_of(update: Update, context: BotContext) -> BridgeBuilder | None:
 async def count_reach(services: Services, raw_tag: str, user_id: int) -> None:
     """Count a scan of a registered tag, and the person once per tag and week (in memory)."""
     tag = fold_tag(raw_tag)
-    if await tag_store.get_tag(services.db, tag) is None:
+    static = services.addons.source_tags.lookup(raw_tag) or services.addons.source_tags.lookup(tag)
+    if static is None and await tag_store.get_tag(services.db, tag) is None:
         return
     week = iso_week(services.today())
     new = services.reach_people.first_visit(tag, user_id, week)
     await tag_store.count_reach(services.db, tag, services.today(), new_person=new)
+
+
+async def known_tags(services: Services, municipality: str | None) -> list[SourceTag]:
+    """Tags registered in the chat, then those from content/source-tags.yaml (bot/links/
+    sourcetags.py) not registered in the chat; one municipality's, or all (staff)."""
+    tags = {tag.tag: tag for tag in await tag_store.tags_of(services.db, municipality)}
+    static = services.addons.source_tags
+    for raw, place in static.tags.items():
+        tag = fold_tag(raw)
+        if tag not in tags and (municipality is None or place.municipality == municipality):
+            tags[tag] = SourceTag(tag, place.municipality, place.place)
+    return sorted(tags.values(), key=lambda tag: (tag.municipality, tag.tag))
 
 
 # --- /help and the command menu -----------------------------------------------------------------
@@ -246,6 +259,10 @@ async def deliver(
     except LinkError:  # the tag makes this target's payload longer than 64 characters
         await show(update, context, ui.tag_problem(t, "invalid", request.tag))
         return
+    static = services.addons.source_tags.lookup(request.tag)
+    if static is not None and static.municipality != builder.municipality:
+        await show(update, context, ui.tag_problem(t, "taken", request.tag))
+        return
     try:
         registered = await tag_store.register_tag(
             services.db, request.tag, builder.municipality, request.place, services.today()
@@ -320,7 +337,7 @@ async def reach_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     own_chat = chat is not None and chat.type == "private" and chat.id == user.id
     if user.id in services.settings.staff_ids and own_chat:
-        tags = await tag_store.tags_of(services.db)
+        tags = await known_tags(services, None)
         rows = await tag_store.reach(services.db, [tag.tag for tag in tags], weeks)
         months = await case_months(services.db)
         screen = ui.staff_reach_screen(t, services.library, tags, rows, months)
@@ -328,7 +345,7 @@ async def reach_command(update: Update, context: BotContext) -> None:
         builder = builder_of(update, context)
         if builder is None:
             return
-        tags = await tag_store.tags_of(services.db, builder.municipality)
+        tags = await known_tags(services, builder.municipality)
         rows = await tag_store.reach(services.db, [tag.tag for tag in tags], weeks)
         screen = ui.reach_screen(t, tags, rows)
     await show(update, context, screen)

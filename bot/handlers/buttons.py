@@ -10,7 +10,7 @@ from telegram import Update
 from bot.handlers.asking import ask_rows
 from bot.handlers.common import show, translator
 from bot.handlers.helpful import record_vote
-from bot.handlers.info import forget
+from bot.handlers.info import clear_chat, forget, privacy_command
 from bot.handlers.language import choose_language, send_greeting
 from bot.handlers.navigation import open_topic
 from bot.handlers.questions import submit_question
@@ -63,6 +63,13 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
     if isinstance(action, cb.ChooseLanguage):
         await choose_language(update, context, action.lang)
         return
+    if isinstance(action, cb.ShowPrivacy):
+        await privacy_command(update, context)
+        return
+    if isinstance(action, cb.ClearChat):
+        # After /forget there is no language any more: the offer remembers it.
+        await clear_chat(update, context, action.token)
+        return
     if isinstance(action, cb.ShowLanguages) or who.lang is None:
         # Without a language there is nothing sensible to show but the language choice.
         await send_greeting(update, context, edit=True)
@@ -113,8 +120,8 @@ async def _dispatch(update: Update, context: BotContext, action: cb.Action, who:
                 )
             else:
                 await show(update, context, views.main_menu(t, icons=icons), edit=True)
-        case cb.SubmitQuestion(token):
-            await submit_question(update, context, who, token)
+        case cb.SubmitQuestion(token, step):
+            await submit_question(update, context, who, token, step)
         case cb.Forget(confirmed):
             if confirmed:
                 await forget(update, context)

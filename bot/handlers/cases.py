@@ -19,11 +19,13 @@ from bot.cases.seal import SealError
 from bot.content.model import LANGUAGES, Lang
 from bot.feedback.survey import clean_comment
 from bot.handlers.common import markup, show, translator
+from bot.i18n import Translator
 from bot.plumbing.context import BotContext, CaseDraft, UserData, Visitor
 from bot.services import Services
 from bot.storage import cases as store
 from bot.ui import cases as ui
 from bot.ui import screens as views
+from bot.ui.survey import removed_marker
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ MAX_TEXT = 3500
 def municipality_name(services: Services, municipality_id: str) -> str:
     found = services.library.municipality(municipality_id)
     return found.name if found else municipality_id
+
+
+def _scrub(t: Translator, text: str) -> str | None:
+    """The question without personal data, the marker in the resident's language."""
+    return clean_comment(text, removed_marker(t))
 
 
 def _lang(value: str | None) -> Lang:
@@ -66,7 +73,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 text = pending.text if pending and pending.token == token else None
             await _begin(update, context, who, text)
         case ui.ForMunicipality(municipality_id):
-            if services.bridge.usable(municipality_id) is None:
+            if municipality_id not in services.bridge.usable_ids(services.municipality_ids):
                 await show(update, context, ui.unavailable(t), edit=True)
                 return
             text = data.case_draft.text if data.case_draft else None
@@ -120,7 +127,7 @@ async def _intro(
     days = services.settings.case_inactivity_days
     await show(update, context, ui.intro(t, name, days, has_text=text is not None))
     if text is not None:
-        await show(update, context, ui.preview(t, text, clean_comment(text)))
+        await show(update, context, ui.preview(t, text, _scrub(t, text)))
 
 
 # --- resident: typed text -----------------------------------------------------------------------
@@ -142,7 +149,7 @@ async def take_text(update: Update, context: BotContext, who: Visitor) -> bool:
     draft = data.case_draft
     if draft is not None and draft.municipality and draft.text is None:
         draft.text = text
-        await show(update, context, ui.preview(t, text, clean_comment(text)))
+        await show(update, context, ui.preview(t, text, _scrub(t, text)))
         return True
     return False
 
@@ -162,7 +169,11 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
         return
     municipality, text = draft.municipality, draft.text
     if scrubbed:
-        text = clean_comment(text) or text
+        cleaned = _scrub(t, text)
+        if cleaned is None:  # nothing left: never fall back to what the person chose not to send
+            await show(update, context, views.stale_button_screen(t), edit=True)
+            return
+        text = cleaned
     group = services.bridge.usable(municipality)
     if group is None:
         await show(update, context, ui.unavailable(t), edit=True)

@@ -5,9 +5,10 @@ resolved once per update."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from bot.content.model import Lang
 from bot.i18n import Translator
@@ -55,5 +56,30 @@ async def show(update: Update, context: BotContext, screen: Screen, *, edit: boo
         return
     *first, last = screen.messages
     for text in first:
-        await context.bot.send_message(chat.id, text)
-    await context.bot.send_message(chat.id, last, reply_markup=markup(screen.keyboard))
+        sent = await context.bot.send_message(chat.id, text)
+        context.note_message(sent)
+    sent = await context.bot.send_message(chat.id, last, reply_markup=markup(screen.keyboard))
+    context.note_message(sent)
+
+
+async def note_incoming(update: Update, context: BotContext) -> None:
+    """Group 1, after every handler: remember the id of a message the person sent (memory only),
+    so that /forget can offer to delete it (bot/handlers/info.py)."""
+    message = update.message
+    if message is not None:
+        context.note_message(message)
+
+
+async def delete_messages(context: BotContext, chat_id: int, message_ids: Iterable[int]) -> int:
+    """Delete messages in a private chat (both sides, under 48 hours); return how many went.
+
+    A message already gone or too old is skipped: the person is told the number deleted.
+    """
+    deleted = 0
+    for message_id in message_ids:
+        try:
+            if await context.bot.delete_message(chat_id, message_id):
+                deleted += 1
+        except (BadRequest, Forbidden) as exc:
+            log.info("message not deleted: %s", type(exc).__name__)
+    return deleted

@@ -16,7 +16,7 @@ import time
 import warnings
 from collections.abc import Callable
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import (
     CallbackQueryHandler,
@@ -29,13 +29,16 @@ from telegram.warnings import PTBUserWarning
 
 from bot.feedback import survey
 from bot.feedback.survey import Draft, Step, SurveySession
-from bot.handlers.common import show, translator
+from bot.handlers.common import delete_messages, show, translator
 from bot.handlers.language import send_greeting
 from bot.handlers.start import SURVEY_LINK, arrive_by_survey_link
 from bot.plumbing.context import BotContext
 from bot.services import Services
 from bot.storage import feedback as store
+from bot.ui import privacy as privacy_ui
 from bot.ui import survey as survey_ui
+from bot.ui.render import escape
+from bot.ui.screens import Screen
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,7 @@ def _session(context: BotContext) -> SurveySession | None:
 def _forget_session(context: BotContext) -> None:
     if context.user_data is not None:
         context.user_data.survey = None
+        context.user_data.comment_message_id = None
 
 
 async def _show_step(
@@ -238,6 +242,9 @@ async def on_comment(update: Update, context: BotContext) -> object:
         await _show_step(update, context, session, edit=False, hint=survey_ui.too_long_hint(t))
         return session.step.value
     session.draft = session.draft.with_comment(text, marker)
+    if context.user_data is not None and message is not None:
+        # Deleted from the chat once the feedback is sent (the person's words leave the phone).
+        context.user_data.comment_message_id = message.message_id
     session.step = survey.next_step(session.step, bool(context.services.municipality_ids))
     await _show_step(update, context, session, edit=False)
     return session.step.value
@@ -281,9 +288,22 @@ async def _send(update: Update, context: BotContext, session: SurveySession) -> 
         await _show_step(update, context, session, edit=True, hint=survey_ui.save_failed_hint(t))
         return session.step.value
     # Committed (synchronous=FULL): only now is the person told it is saved.
+    typed = context.user_data.comment_message_id if context.user_data is not None else None
     _forget_session(context)
     months = services.settings.feedback_retention_months
-    await show(update, context, survey_ui.thanks_screen(t, months), edit=True)
+    thanks = survey_ui.thanks_screen(t, months)
+    if typed is None or session.draft.comment is None:
+        await show(update, context, thanks, edit=True)
+        return END
+    # The comment was typed: delete it and the confirmation that repeats it, then thank anew.
+    query = update.callback_query
+    echo = query.message if query is not None and isinstance(query.message, Message) else None
+    ids = [typed] + ([echo.message_id] if echo is not None else [])
+    deleted = await delete_messages(context, user.id, ids) == len(ids)
+    if deleted:
+        note = escape(privacy_ui.feedback_traces_note(t))
+        thanks = Screen((thanks.text + "\n" + note,), thanks.keyboard)
+    await show(update, context, thanks, edit=not deleted)
     return END
 
 

@@ -14,6 +14,8 @@ from bot.handlers.language import send_greeting
 from bot.plumbing.context import BotContext
 from bot.storage.database import Preference
 from bot.ui import screens as views
+from bot.ui.privacy import card_button, with_card
+from bot.ui.screens import Screen
 from bot.ui.topic import ANSWER, topic_screen
 
 #: The content topic about bridge-builders offers to ask one.
@@ -44,9 +46,10 @@ async def open_topic(
     edit: bool = True,
     part: str = ANSWER,
     alternatives: Sequence[str] = (),
+    card: str | None = None,
 ) -> None:
     """The topic's short answer (or one `part` of it); a local topic asks for the municipality
-    first when none is chosen."""
+    first when none is chosen. `card`: the first-contact card (bot/ui/privacy.py) above it."""
     services = context.services
     t = translator(services, ui_lang)
     offered = services.municipality_ids
@@ -55,22 +58,44 @@ async def open_topic(
         municipality = offered[0]
     if topic_id in services.library.local_topics and municipality is None and offered:
         screen = views.municipality_chooser(t, services.library, offered, then_topic=topic_id)
-        await show(update, context, screen, edit=edit)
+        await _show_with_card(update, context, screen, card, edit=edit)
         return
     shown_lang = content_lang or ui_lang
-    screen = topic_screen(
-        t,
-        services.library,
-        topic_id,
-        ui_lang=ui_lang,
-        content_lang=content_lang,
-        municipality=municipality,
-        can_change_municipality=len(offered) > 1,
-        part=part,
-        has_audio=services.addons.audio.clip(shown_lang, topic_id) is not None,
-        alternatives=alternatives,
-        extra=ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
-    )
+
+    def build(with_card_text: str | None) -> Screen:
+        return topic_screen(
+            t,
+            services.library,
+            topic_id,
+            ui_lang=ui_lang,
+            content_lang=content_lang,
+            municipality=municipality,
+            can_change_municipality=len(offered) > 1,
+            part=part,
+            has_audio=services.addons.audio.clip(shown_lang, topic_id) is not None,
+            alternatives=alternatives,
+            extra=ask_rows(services, preference, t) if topic_id == BRIDGE_TOPIC else (),
+            card=with_card_text,
+        )
+
+    screen = build(None)
+    if card:
+        carded = build(card)
+        if len(carded.messages) == len(screen.messages):
+            screen = carded
+        else:  # no room for the text without splitting the topic: the card as a button
+            screen = Screen(screen.messages, ((card_button(t),), *screen.keyboard))
     if part == ANSWER:
         services.db.count_topic_view(topic_id, shown_lang, services.today())
     await show(update, context, screen, edit=edit)
+
+
+async def _show_with_card(
+    update: Update, context: BotContext, screen: Screen, card: str | None, *, edit: bool
+) -> None:
+    left = None
+    if card:
+        screen, left = with_card(screen, card)
+    await show(update, context, screen, edit=edit)
+    if left:
+        await show(update, context, Screen((left,)))

@@ -13,6 +13,7 @@ from bot.links.tags import fold_tag
 from bot.plumbing.context import BotContext, Visitor
 from bot.storage import tags as tag_store
 from bot.ui import screens as views
+from bot.ui.privacy import link_card, with_card
 
 #: `/start <lang>-survey[_<tag>]`: an entry point of the feedback conversation (bot/handlers/
 #: feedback.py), so that a poster can open the survey directly.
@@ -64,25 +65,44 @@ async def _tagged_municipality(context: BotContext, link: DeepLink, who: Visitor
     return municipality if local or who.preference.municipality is None else None
 
 
+async def _first_contact_card(update: Update, context: BotContext, link: DeepLink) -> str | None:
+    """Who runs the bot, in the link's language, for someone with nothing stored yet."""
+    who = await context.visitor(update)
+    if who is None or who.lang is not None:
+        return None
+    services = context.services
+    return link_card(services.translators[link.lang], services.settings.operator_name)
+
+
 async def start(update: Update, context: BotContext) -> None:
     link = _link(context)
     services = context.services
     if link is not None and link.topic_id == MENU_TARGET:
+        card = await _first_contact_card(update, context, link)
         if await _arrive(update, context, link) is not None:
             menu = views.main_menu(
                 translator(services, link.lang), icons=services.library.pictograms
             )
+            if card:
+                menu, _ = with_card(menu, card)  # the menu is short: the card fits
             await show(update, context, menu)
         return
     topic_id = services.library.resolve_id(link.topic_id) if link else None
     if link is None or topic_id is None:
         await send_greeting(update, context)
         return
+    card = await _first_contact_card(update, context, link)
     who = await _arrive(update, context, link)
     if who is None:
         return
     await open_topic(
-        update, context, topic_id, ui_lang=link.lang, preference=who.preference, edit=False
+        update,
+        context,
+        topic_id,
+        ui_lang=link.lang,
+        preference=who.preference,
+        edit=False,
+        card=card,
     )
 
 

@@ -87,6 +87,11 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._slots = asyncio.BoundedSemaphore(workers)
         self._locks: dict[int, _KeyLock] = {}
 
+    def backlog(self, key: int) -> int:
+        """Updates of this user in progress or waiting (0, 1, 2 ...)."""
+        entry = self._locks.get(key)
+        return entry.users if entry is not None else 0
+
     @property
     def tracked_keys(self) -> int:
         """Users with an update in progress or waiting (the lock table's size)."""

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import Update
+from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.content.model import LANGUAGES, Lang
@@ -41,6 +42,14 @@ class PendingQuestion:
 
     token: str
     text: str
+    #: The message the person typed it in, deleted from the chat once the question is sent.
+    message_id: int | None = None
+
+
+#: Message ids kept per chat for /forget's "clear this chat" (memory only, never on disk).
+RECENT_MESSAGES = 200
+#: Telegram lets bots delete messages in private chats for 48 hours.
+DELETE_WINDOW_SECONDS = 48 * 3600
 
 
 @dataclass(slots=True)
@@ -68,6 +77,11 @@ class UserData:
     survey: SurveySession | None = None
     #: The question the search could not answer (bot/handlers/questions.py).
     pending_question: PendingQuestion | None = None
+    #: The message the survey comment was typed in, deleted once the feedback is sent.
+    comment_message_id: int | None = None
+    #: (message id, unix time) of recent messages in the private chat, both sides, so that
+    #: /forget can offer to clear them (bot/handlers/info.py). Memory only.
+    recent: list[tuple[int, float]] = field(default_factory=list)
     #: A question to bridge-builders being written, and the case being answered.
     case_draft: CaseDraft | None = None
     case_reply: int | None = None
@@ -77,9 +91,21 @@ class UserData:
     def clear(self) -> None:
         self.survey = None
         self.pending_question = None
+        self.comment_message_id = None
+        self.recent.clear()
         self.case_draft = None
         self.case_reply = None
         self.links = None
+
+    def note_message(self, message_id: int, when: float) -> None:
+        """Remember a message in this person's chat (bounded; the oldest go first)."""
+        self.recent.append((message_id, when))
+        if len(self.recent) > RECENT_MESSAGES:
+            del self.recent[: len(self.recent) - RECENT_MESSAGES]
+
+    def deletable(self, now: float) -> list[int]:
+        """Ids of the remembered messages still inside Telegram's deletion window."""
+        return sorted({mid for mid, at in self.recent if now - at < DELETE_WINDOW_SECONDS - 60})
 
 
 class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], dict[Any, Any]]):
@@ -94,6 +120,8 @@ class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], dict[An
         super().__init__(application, chat_id, user_id)
         self._visitor: Visitor | None = None
         self._resolved = False
+        #: Set by /forget: nothing more about this person is kept in memory in this update.
+        self.forgotten = False
 
     @property
     def services(self) -> Services:
@@ -112,6 +140,14 @@ class BotContext(CallbackContext[ExtBot[None], UserData, dict[Any, Any], dict[An
                 self._visitor = Visitor(key, preference)
             self._resolved = True
         return self._visitor
+
+    def note_message(self, message: Message) -> None:
+        """Remember a message of a private chat for /forget's "clear this chat" (memory only)."""
+        if self.forgotten or message.chat.type != ChatType.PRIVATE:
+            return
+        data = self.user_data
+        if data is not None:
+            data.note_message(message.message_id, message.date.timestamp())
 
     def remember(self, preference: Preference) -> None:
         """The visitor's preference changed during this update (language, municipality, forget):

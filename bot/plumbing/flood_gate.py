@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import logging
+from collections.abc import Callable
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -29,6 +30,10 @@ from bot.services import Services
 
 log = logging.getLogger(__name__)
 
+#: A button pressed while this many of the person's updates are in progress or waiting is
+#: answered at once and dropped: at about one reply a second per chat, the queue ahead of it is
+#: still well inside Telegram's answer deadline (review F17).
+COLLAPSE_BACKLOG = 5
 #: Verdicts waiting for their update to reach the handlers; more means updates were lost.
 _MAX_PENDING = 4096
 
@@ -39,7 +44,9 @@ class FloodGate:
 
     def __init__(self, services: Services) -> None:
         self.services = services
-        self._refused: collections.OrderedDict[int, Verdict] = collections.OrderedDict()
+        self._refused: collections.OrderedDict[int, Verdict | None] = collections.OrderedDict()
+        #: How many of a user's updates are in progress or waiting (the update processor's).
+        self.backlog: Callable[[int], int] | None = None
 
     def screen(self, update: object) -> Admission:
         """At arrival: charge the sender; say whether and how the update is processed."""
@@ -52,21 +59,33 @@ class FloodGate:
             return Admission.ORDERED  # groups and channels get no answer anyway
         verdict = self.services.flood.check(self.services.keys.key(user.id))
         if verdict is Verdict.ALLOW:
+            if (
+                query is not None
+                and self.backlog is not None
+                and self.backlog(user.id) >= COLLAPSE_BACKLOG
+            ):
+                # A burst of presses behind the person's own backlog would be answered after
+                # Telegram's deadline (review F17): answer this one at once, silently, and drop
+                # it (the person's earlier updates are still answered in order).
+                self._refused[update.update_id] = None
+                self._trim()
+                return Admission.UNORDERED
             return Admission.ORDERED
         if verdict is Verdict.DROP and query is None:
             return Admission.DISCARD
         self._refused[update.update_id] = verdict
-        if len(self._refused) > _MAX_PENDING:
-            self._refused.popitem(last=False)
+        self._trim()
         # Saying "slow down" or answering a button need not wait for the person's backlog.
         return Admission.UNORDERED
 
+    def _trim(self) -> None:
+        if len(self._refused) > _MAX_PENDING:
+            self._refused.popitem(last=False)
+
     async def handle(self, update: object, context: BotContext) -> None:
-        if not isinstance(update, Update):
+        if not isinstance(update, Update) or update.update_id not in self._refused:
             return
-        verdict = self._refused.pop(update.update_id, None)
-        if verdict is None:
-            return
+        verdict = self._refused.pop(update.update_id)
         query = update.callback_query
         chat = update.effective_chat
         try:
@@ -81,7 +100,7 @@ class FloodGate:
                     await query.answer(text)
                 elif chat is not None:
                     await context.bot.send_message(chat.id, text)
-            elif query is not None:
+            elif query is not None:  # refused or collapsed presses: no spinner left hanging
                 await query.answer()
         except TelegramError as exc:
             log.info("flood control: answer failed: %s", type(exc).__name__)

@@ -144,6 +144,13 @@ class ChatRateLimiter(BaseRateLimiter[None]):
     async def shutdown(self) -> None:
         self._chats.clear()
 
+    def forget_chat(self, chat_id: int) -> None:
+        """Drop the chat's bucket (after /forget: no chat id stays in memory, review F15)."""
+        self._chats.pop(chat_id, None)
+        self._recent_retry_after = collections.deque(
+            entry for entry in self._recent_retry_after if entry[1] != chat_id
+        )
+
     # --- buckets ---------------------------------------------------------------------------------
 
     def _chat_bucket(self, chat_id: int | str) -> Bucket:

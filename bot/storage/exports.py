@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.storage.database import Database, iso_week
-from bot.storage.helpful import helpful_counts
 
 #: A comment reference shown to staff: the start of the random id, enough to be unique.
 REF_LENGTH = 8
@@ -163,23 +162,54 @@ async def deeplink_starts(db: Database, selection: Selection) -> dict[str, int]:
     return totals
 
 
-async def helpful_votes(db: Database, selection: Selection) -> dict[tuple[str, str], int] | None:
-    """ "Was this helpful?" votes per (topic id, "yes" | "no") in the selected weeks, all
-    languages together (bot/storage/helpful.py); None where the bot has no such table."""
-    async with db.connection.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'helpful_votes'"
-    ) as cursor:
-        if await cursor.fetchone() is None:
-            return None
+async def helpful_votes(db: Database, selection: Selection) -> dict[tuple[str, str], int]:
+    """ "Was this helpful?" votes per (topic id, "yes" or "no") in the selection's weeks."""
     weeks = _weeks_of(selection) or set()
     totals: dict[tuple[str, str], int] = {}
-    for count in await helpful_counts(db):
-        if count.week not in weeks:
-            continue
-        for answer, number in (("yes", count.yes), ("no", count.no)):
-            key = (count.topic_id, answer)
-            totals[key] = totals.get(key, 0) + number
+    async with db.connection.execute("SELECT topic_id, week, yes, no FROM helpful_votes") as c:
+        for topic, week, yes, no in await c.fetchall():
+            if str(week) in weeks:
+                for answer, count in (("yes", yes), ("no", no)):
+                    key = (str(topic), answer)
+                    totals[key] = totals.get(key, 0) + int(count)
     return totals
+
+
+@dataclass(frozen=True, slots=True)
+class TagReach:
+    tag: str
+    municipality: str
+    place: str | None
+    people: int
+    scans: int
+
+
+async def tag_reach(db: Database, selection: Selection) -> list[TagReach]:
+    """Every registered source tag of the selection's municipalities, with its reach in the
+    selection's weeks (zeros included: a tag is listed because it is registered, not because
+    someone used it)."""
+    weeks = _weeks_of(selection) or set()
+    where, params = "", []
+    if selection.municipalities is not None:
+        marks = ", ".join("?" for _ in selection.municipalities)
+        where, params = f" WHERE municipality IN ({marks})", sorted(selection.municipalities)
+    async with db.connection.execute(
+        f"SELECT tag, municipality, place FROM source_tags{where}", params
+    ) as cursor:
+        tags = [
+            (str(r[0]), str(r[1]), None if r[2] is None else str(r[2]))
+            for r in await cursor.fetchall()
+        ]
+    reach: dict[str, tuple[int, int]] = {}
+    async with db.connection.execute("SELECT tag, week, people, scans FROM tag_reach") as cursor:
+        for tag, week, people, scans in await cursor.fetchall():
+            if str(week) in weeks:
+                before = reach.get(str(tag), (0, 0))
+                reach[str(tag)] = (before[0] + int(people), before[1] + int(scans))
+    return [
+        TagReach(tag, municipality, place, *reach.get(tag, (0, 0)))
+        for tag, municipality, place in sorted(tags, key=lambda t: (t[1], t[0]))
+    ]
 
 
 # --- what staff write --------------------------------------------------------------------------

@@ -137,6 +137,13 @@ async def purge_old_comments(db: Database, today: dt.date, months: int) -> int:
     return removed
 
 
+def scrub_question(question: str, marker: str = MARKER) -> str | None:
+    """The question exactly as it would be stored (scrubbed, cut), or None if nothing is left:
+    what the resident is shown before anything is saved."""
+    text = clean_comment(question, marker)
+    return None if text is None else text[:MAX_QUESTION_CHARS]
+
+
 async def save_unanswered(
     db: Database, question: str, lang: str, today: dt.date, *, marker: str = MARKER
 ) -> str | None:
@@ -147,10 +154,9 @@ async def save_unanswered(
     """
     if lang not in LANGUAGES:
         raise ValueError(f"unknown language {lang!r}")
-    text = clean_comment(question, marker)
+    text = scrub_question(question, marker)
     if text is None:
         return None
-    text = text[:MAX_QUESTION_CHARS]
     question_id = uuid.uuid4().hex
     async with db.transaction():
         for attempt in range(_ROWID_ATTEMPTS):

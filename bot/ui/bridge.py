@@ -8,10 +8,10 @@ small-cell suppression (bot/links/reach.py `shown`).
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.cases.stats import shown_months
 from bot.content.model import LANGUAGES, Lang, Library
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.links.deeplinks import MENU_TARGET, SURVEY_TARGET
@@ -271,13 +271,9 @@ def staff_reach_screen(
         mine = [tag for tag in tags if tag.municipality == municipality]
         blocks += _reach_lines(t, mine, rows)
     lines = [bold(t._("Questions to bridge-builders"))]
-    for month in months:
+    for month in shown_months(list(months)):
         found = library.municipality(month.municipality)
-        values = {
-            "opened": shown(month.opened),
-            "answered": shown(month.answered),
-            "hours": _median(month.answer_hours),
-        }
+        values = {"opened": month.opened, "answered": month.answered, "hours": month.median_hours}
         figures = (
             t._("%(opened)s opened, %(answered)s answered, first answer after %(hours)s h (median)")
             % values
@@ -288,10 +284,3 @@ def staff_reach_screen(
         lines.append(escape(t._("None yet.")))
     blocks.append("\n".join(lines))
     return Screen(tuple(pack(blocks)), ())
-
-
-def _median(hours: Sequence[int]) -> str:
-    """The median only over at least THRESHOLD answers; otherwise it could reveal one case."""
-    if len(hours) < THRESHOLD:
-        return "–"
-    return str(round(statistics.median(hours)))

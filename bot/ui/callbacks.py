@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.content.model import LANGUAGES, Lang, Library
 
@@ -88,7 +89,21 @@ class StartFeedback:
 
 @dataclass(frozen=True, slots=True)
 class SubmitQuestion:
-    """Pass the question the bot could not answer to the editors (token of the pending one)."""
+    """Pass the question the bot could not answer to the editors (token of the pending one):
+    "ask" shows what would be saved, "send" saves it, "cancel" drops it."""
+
+    token: str
+    step: Literal["ask", "send", "cancel"] = "ask"
+
+
+@dataclass(frozen=True, slots=True)
+class ShowPrivacy:
+    """The privacy screen (what /privacy shows), from the first-contact card's button."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClearChat:
+    """/forget's offer to delete the recent messages of this chat (token of the offer)."""
 
     token: str
 
@@ -111,6 +126,8 @@ Action = (
     | AskMunicipality
     | StartFeedback
     | SubmitQuestion
+    | ClearChat
+    | ShowPrivacy
     | Forget
 )
 
@@ -143,8 +160,14 @@ def encode(action: Action) -> str:
             data = "mun?" + (f":{then_topic}" if then_topic else "")
         case StartFeedback():
             data = "fb"
-        case SubmitQuestion(token):
+        case SubmitQuestion(token, "ask"):
             data = f"unq:{token}"
+        case SubmitQuestion(token, step):
+            data = f"unq:{token}:{step}"
+        case ClearChat(token):
+            data = f"clr:{token}"
+        case ShowPrivacy():
+            data = "priv"
         case Forget(confirmed):
             data = "forget:yes" if confirmed else "forget:no"
     if len(data.encode()) > MAX_CALLBACK_BYTES:
@@ -197,6 +220,12 @@ def decode(data: str | object, library: Library, municipalities: frozenset[str])
             return StartFeedback()
         case "unq", [token] if _TOKEN.fullmatch(token):
             return SubmitQuestion(token)
+        case "unq", [token, "send" | "cancel" as step] if _TOKEN.fullmatch(token):
+            return SubmitQuestion(token, step)
+        case "clr", [token] if _TOKEN.fullmatch(token):
+            return ClearChat(token)
+        case "priv", []:
+            return ShowPrivacy()
         case "forget", ["yes" | "no" as answer]:
             return Forget(answer == "yes")
     return None

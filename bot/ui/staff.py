@@ -20,6 +20,7 @@ STAFF_COMMANDS: tuple[tuple[str, str], ...] = (
     ("quote", N_("Staff: approve a comment for the report's quotes")),
     ("unquote", N_("Staff: withdraw a quote approval")),
     ("exportlog", N_("Staff: who exported what, and when")),
+    ("reach", N_("Staff: reach of the source tags of your municipalities")),
     ("reload", N_("Staff: reload content")),
 )
 

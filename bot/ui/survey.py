@@ -32,6 +32,7 @@ from bot.feedback.survey import (
 )
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.ui import callbacks as cb
+from bot.ui.privacy import staff_see_summary
 from bot.ui.render import bold, escape
 from bot.ui.screens import Button, Keyboard, Screen, button
 
@@ -258,6 +259,7 @@ def thanks_screen(t: Translator, retention_months: int) -> Screen:
                 t._("Your own words are deleted after %(months)s months.")
                 % {"months": retention_months}
             ),
+            escape(staff_see_summary(t)),
         ]
     )
     return Screen((text,), (_menu_button(t),))

@@ -53,11 +53,13 @@ def topic_screen(
     has_audio: bool = False,
     alternatives: Sequence[str] = (),
     extra: Keyboard = (),
+    card: str | None = None,
 ) -> Screen:
     """One part of a topic in `content_lang` (default: the user's); buttons in the user's language.
 
     `part` ANSWER (the default) is the first screen; an unknown part shows the first screen too.
     `extra`: rows on top of the keyboard (the bridge-builders topic offers to ask one).
+    `card`: the first-contact card (bot/ui/privacy.py), packed above everything.
     """
     shown_lang = content_lang or ui_lang
     topic = library.topic(shown_lang, topic_id)
@@ -80,6 +82,8 @@ def topic_screen(
         has_audio=has_audio,
         alternatives=alternatives,
     )
+    if card:
+        blocks = [card, *blocks]
     return Screen(tuple(pack(blocks)), (*extra, *keyboard))
 
 

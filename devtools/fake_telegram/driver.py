@@ -78,6 +78,7 @@ class Driver(FakeState):
                 {"type": "bot_command", "offset": 0, "length": utf16_len(m_cmd.group())}
             ]
         self._user_messages.add((cid, message["message_id"]))
+        self._user_message_dates[(cid, message["message_id"])] = message["date"]
         self._started_chats.add(cid)
         key = "channel_post" if chat_type == "channel" else "message"
         return self._enqueue({key: message})

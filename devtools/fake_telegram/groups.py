@@ -90,10 +90,13 @@ class GroupChats:
         *,
         reply_to: SentMessage | None = None,
         thread: int | None = None,
+        photo: bytes | None = None,
     ) -> int:
-        """`user` writes in the group (optionally replying, optionally in a topic); update id."""
+        """`user` writes in the group (optionally replying, optionally in a topic); update id.
+
+        With `photo`, the message is a photo and `text` its caption."""
         api = self._api
-        if not text:
+        if not text and photo is None:
             raise ValueError("Telegram clients cannot send an empty message")
         if thread is not None and thread not in group.topics:
             raise ValueError(f"group {group.chat_id} has no topic {thread}")
@@ -102,8 +105,22 @@ class GroupChats:
             "date": int(time.time()),
             "chat": api._chats[group.chat_id],
             "from": user.to_json(),
-            "text": text,
         }
+        if photo is None:
+            message["text"] = text
+        else:
+            stored = api._store_file(photo, "photo.jpg", "image/jpeg", "photos")
+            message["photo"] = [
+                {
+                    "file_id": stored.file_id,
+                    "file_unique_id": stored.file_unique_id,
+                    "width": 1,
+                    "height": 1,
+                    "file_size": len(photo),
+                }
+            ]
+            if text:
+                message["caption"] = text
         if reply_to is not None:
             if reply_to.chat_id != group.chat_id:
                 raise ValueError("a reply must be in the same chat")
@@ -233,7 +250,14 @@ class GroupChats:
         thread, reply_to = self.placement(params, chat_id)
         markup = api._markup(params)
         source = self.user_messages.get((from_chat, message_id))
-        if source is not None:
+        kind = "text"
+        file_id: str | None = None
+        if source is not None and isinstance(source.get("photo"), list):
+            kind = "photo"
+            file_id = str(source["photo"][-1]["file_id"])
+            caption = params.get("caption", source.get("caption", ""))
+            plain, entities = str(caption or ""), list(source.get("caption_entities", []))
+        elif source is not None:
             text = source.get("text")
             if not isinstance(text, str):
                 raise _error(400, "the message can't be copied")
@@ -248,7 +272,7 @@ class GroupChats:
         copied = SentMessage(
             message_id=api._new_message_id(chat_id),
             chat_id=chat_id,
-            kind="text",
+            kind="photo" if kind == "photo" else "text",
             text=plain,
             plain=plain,
             parse_mode=None,
@@ -259,6 +283,9 @@ class GroupChats:
             thread_id=thread,
             reply_to=reply_to,
             copied_from=(from_chat, message_id),
+            file_id=file_id,
+            file=api._files[file_id].data if file_id else None,
+            caption=plain if kind == "photo" else None,
         )
         api._record("sent", copied)
         return {"message_id": copied.message_id}

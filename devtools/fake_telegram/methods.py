@@ -13,6 +13,7 @@ from devtools.fake_telegram.models import Button, CallbackAnswer, SentMessage, U
 from devtools.fake_telegram.state import (
     CHAT_ACTIONS,
     COMMAND_RE,
+    DELETE_WINDOW_SECONDS,
     MAX_CALLBACK_ANSWER,
     MAX_CAPTION,
     MAX_TEXT,
@@ -244,20 +245,51 @@ class Methods(FakeState):
         return self._message_json(message)
 
     async def _delete_message(self, params: JSONDict) -> Any:
+        """As Telegram: only messages under 48 hours old; in private chats both sides' messages;
+        in groups and channels the bot's own, and others' only as an administrator."""
         chat_id = self._chat_id(params, sending=False)
         message_id = params.get("message_id")
         if not isinstance(message_id, int):
             raise bad("message to delete not found")
         key = (chat_id, message_id)
-        message = self._messages.pop(key, None)
+        message = self._messages.get(key)
+        if message is None and key not in self._user_messages:
+            raise bad("message to delete not found")
+        date = message.date if message is not None else self._user_message_dates.get(key, now())
+        if now() - date >= DELETE_WINDOW_SECONDS:
+            raise bad("message can't be deleted")
+        chat_type = self._chats.get(chat_id, {}).get("type", "private")
+        if message is None and chat_type != "private" and not self._bot_is_admin(chat_id):
+            raise bad("message can't be deleted")
         if message is not None:
+            del self._messages[key]
             message.deleted = True
             self._record("deleted", message)
             return True
-        if key in self._user_messages:
-            self._user_messages.discard(key)
-            return True
-        raise bad("message to delete not found")
+        self._user_messages.discard(key)
+        self._user_message_dates.pop(key, None)
+        self.deleted_user_messages.append(key)
+        return True
+
+    def _bot_is_admin(self, chat_id: int) -> bool:
+        groups = getattr(self, "groups", None)
+        group = getattr(groups, "groups", {}).get(chat_id) if groups is not None else None
+        return bool(getattr(group, "bot_admin", False))
+
+    def age_message(self, chat_id: int, message_id: int, seconds: int) -> None:
+        """Make a message (the bot's or a person's) `seconds` older, e.g. past the 48 hours."""
+        key = (chat_id, message_id)
+        message = self._messages.get(key)
+        if message is not None:
+            message.date -= seconds
+        elif key in self._user_messages:
+            self._user_message_dates[key] = self._user_message_dates.get(key, now()) - seconds
+        else:
+            raise ValueError(f"no message {message_id} in chat {chat_id}")
+
+    def user_message_exists(self, chat_id: int, message_id: int) -> bool:
+        """Whether a message a person sent is still in the chat (not deleted by the bot)."""
+        return (chat_id, message_id) in self._user_messages
 
     async def _answer_callback_query(self, params: JSONDict) -> Any:
         query_id = params.get("callback_query_id")

@@ -51,6 +51,7 @@ from devtools.fake_telegram.models import (
     SentMessage,
     UploadedFile,
 )
+from devtools.fake_telegram.profile import BotProfile
 from devtools.fake_telegram.state import (
     BOOL_FIELDS,
     INT_FIELDS,
@@ -132,6 +133,9 @@ class FakeBotApi(Driver, Delivery, Methods):
         self.groups = GroupChats(self)
         for group_name, group_handler in self.groups.methods():
             self._methods[group_name.lower()] = (group_name, group_handler)
+        self.profile = BotProfile()
+        for profile_name, profile_handler in self.profile.methods():
+            self._methods[profile_name.lower()] = (profile_name, profile_handler)
 
     # -- lifecycle --------------------------------------------------------------------------------
 

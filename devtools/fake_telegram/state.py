@@ -143,6 +143,10 @@ class ApiError(Exception):
         self.parameters = parameters
 
 
+#: Bots may delete messages younger than this (Bot API, deleteMessage).
+DELETE_WINDOW_SECONDS = 48 * 3600
+
+
 def bad(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
@@ -220,6 +224,10 @@ class FakeState:
         self._messages: dict[tuple[int, int], SentMessage] = {}
         self._by_chat: dict[int, list[SentMessage]] = collections.defaultdict(list)
         self._user_messages: set[tuple[int, int]] = set()
+        #: When each message people sent was sent (unix time), for deleteMessage's 48 hours.
+        self._user_message_dates: dict[tuple[int, int], int] = {}
+        #: (chat id, message id) of people's messages the bot deleted.
+        self.deleted_user_messages: list[tuple[int, int]] = []
         self._next_message_id: dict[int, int] = {}
         self._files: dict[str, StoredFile] = {}
         self._file_paths: dict[str, StoredFile] = {}
@@ -340,6 +348,9 @@ class FakeState:
         mid = message.get("message_id")
         if cid is not None and isinstance(mid, int):
             self._user_messages.add((cid, mid))
+            date = message.get("date")
+            if isinstance(date, int):
+                self._user_message_dates[(cid, mid)] = date
             if mid >= self._next_message_id.get(cid, 1):
                 self._next_message_id[cid] = mid + 1
 

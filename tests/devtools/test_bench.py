@@ -171,3 +171,5 @@ def test_quick_and_explicit_options_make_the_config() -> None:
     assert (full.rounds, full.users, full.questions_per_user, full.sweep) == (3, 50, 10, (2, 8))
     with pytest.raises(bench.BenchError):
         bench.config_from_args(parser.parse_args(["--rounds", "0"]))
+    assert not quick.cold_start and not full.cold_start
+    assert bench.config_from_args(parser.parse_args(["--quick", "--cold-start"])).cold_start

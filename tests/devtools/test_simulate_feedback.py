@@ -20,7 +20,7 @@ from bot.i18n import load_translators
 from bot.storage.database import Database
 from devtools.simulate_feedback import MUNICIPALITIES, exports, patterns_seen, plan, simulate
 
-RESIDENTS = 200
+RESIDENTS = 240
 EXPECTED = {
     "stockholm": {"P3 social services drop after week 31", "P4 health care rises after week 35"},
     "malmo": {"P1 housing rated worse"},
@@ -30,10 +30,10 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ExportData]:
-    """200 residents over 13 weeks, more of them on the planted services than in the command's
+    """240 residents over 13 weeks, more of them on the planted services than in the command's
     default run of 340, so that a smaller set still carries every pattern."""
     data_dir = tmp_path_factory.mktemp("simulated") / "data"
-    residents = plan(RESIDENTS, seed=12, focus=0.85)
+    residents = plan(RESIDENTS, seed=12, focus=0.9)
     asyncio.run(simulate(residents, data_dir))
     labels = Labels(load_translators(REPO_ROOT / "locale")["sv"], {"malmo": "Malmö"}, {})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 import stat
 from html.parser import HTMLParser
@@ -105,10 +106,26 @@ def test_numbers_are_text_and_print_on_a4(export_data: ExportData) -> None:
 
 
 def test_text_is_escaped(export_data: ExportData) -> None:
-    document = render_report(export_data)
+    # The report lists only questions asked at least five times (review F5): make the hostile
+    # one that common, so that its escaping is what is tested.
+    common = tuple(
+        dataclasses.replace(q, count=7) if "fet" in q.question else q
+        for q in export_data.top_unanswered
+    )
+    document = render_report(dataclasses.replace(export_data, top_unanswered=common))
     assert "<b>fet</b>" not in document
     assert "=1+1 &lt;b&gt;fet&lt;/b&gt;" in document
     assert "<script" not in document.lower()
+
+
+def test_rare_questions_stay_out_of_the_shareable_report(export_data: ExportData) -> None:
+    """Review F5: a question asked fewer than five times can be one person's words."""
+    rare = [q for q in export_data.top_unanswered if q.count == "<5"]
+    assert rare
+    document = render_report(export_data)
+    for question in rare:
+        assert html.escape(question.question, quote=False) not in document, question
+    assert "Hur söker jag bostad?" in document  # asked six times: listed
 
 
 def test_comments_are_not_in_the_report_unless_approved(export_data: ExportData) -> None:

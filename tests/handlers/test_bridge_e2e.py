@@ -14,7 +14,7 @@ from bot.storage import tags as tag_store
 from bot.storage.database import iso_week
 from devtools.fake_telegram import SentMessage
 from devtools.qr_png import encodes
-from tests.handlers.conftest import BRIDGE_BUILDER_ID, BridgeHarness
+from tests.handlers.conftest import BRIDGE_BUILDER_ID, STAFF_ID, BridgeHarness
 
 TAG = "haninge-bibl"
 
@@ -65,8 +65,9 @@ async def test_one_line_links_gives_link_qr_and_poster_for_the_chosen_topic(
             "knowing who you are."
         )
         assert escape(privacy) in html
-    else:
+    else:  # Chromium printed the same page: one A4 sheet
         assert poster.file.startswith(b"%PDF")
+        assert len(re.findall(rb"/Type\s*/Page(?!s)", poster.file)) == 1
     # Registered, lower-cased, with the municipality and place.
     assert await tag_store.get_tag(h.services.db, TAG) == SourceTag(
         TAG, "haninge", "Haninge bibliotek"
@@ -163,6 +164,12 @@ async def test_reach_counts_people_once_per_week_and_suppresses_small_counts(
         await h.say(person, f"/start sv-libraries_{TAG}")
     shown = await h.say(h.builder, "/reach")
     assert re.search(rf"{week}: 6 \w+, 7 ", shown.plain), shown.plain
+    # A tag from content/source-tags.yaml counts too, and a bridge-builder cannot take it over.
+    await h.say(people[0], "/start sv-housing_haninge1")
+    with_static = await h.say(h.builder, "/reach")
+    assert "haninge1" in with_static.plain
+    refused = await h.say(h.other_builder, "/links sv-housing haninge1")
+    assert "annan kommun" in refused.plain
     # The other municipality's bridge-builder does not see Haninge's tags.
     other = await h.say(h.other_builder, "/reach")
     assert TAG not in other.plain
@@ -170,3 +177,30 @@ async def test_reach_counts_people_once_per_week_and_suppresses_small_counts(
     database = h.settings.database_path.read_bytes()
     for person in [*people, *more]:
         assert str(person.id).encode() not in database
+
+
+async def test_a_new_tag_typed_after_the_buttons_and_staff_see_every_municipality(
+    bridge_harness: BridgeHarness,
+) -> None:
+    h = bridge_harness
+    start = await h.say(h.builder, "/links")
+    section = await h.tap(h.builder, start, "Mötesplatser")
+    title = h.services.library.topic("sv", "libraries").title
+    languages = await h.tap(h.builder, section, title)
+    languages = await h.tap(h.builder, languages, "Romani")
+    tags = await h.tap(h.builder, languages, "→")
+    prompt = await h.tap(h.builder, tags, "Ny tagg")
+    assert "haninge-bibl" in prompt.plain  # the example
+    mark = h.api.mark()
+    h.api.send_text(h.builder, "HN-Lib Handens bibliotek")
+    sent = await _messages_after(h, h.builder.chat_id, mark, 3)
+    url = deep_link_url(h.api.bot_username, DeepLink("rom", "libraries", "hn-lib"))
+    assert url in sent[0].plain and "Handens bibliotek" in sent[0].plain
+    assert sent[1].file is not None and encodes(sent[1].file, url)
+    await tag_store.register_tag(h.services.db, "ml-1", "malmo", "Rosengård", h.services.today())
+    staff = h.api.new_user("Handläggare", "sv", user_id=STAFF_ID)
+    await h.say(staff, "/start")
+    overview = await h.say(staff, "/reach")
+    assert "hn-lib" in overview.plain and "ml-1" in overview.plain
+    assert "Haninge" in overview.plain and "Malmö" in overview.plain
+    assert "Frågor till brobyggare" in overview.plain

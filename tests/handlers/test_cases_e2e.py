@@ -29,8 +29,9 @@ async def _resident(h: BridgeHarness, municipality_button: str | None = "Haninge
 async def _ask(h: BridgeHarness, resident: FakeUser, text: str = QUESTION) -> SentMessage:
     """Menu -> ask -> Haninge -> intro -> text -> preview -> send; returns the confirmation."""
     menu = await h.say(resident, "/menu")
-    chooser = await h.tap(resident, menu, "brobyggare")
-    intro = await h.tap(resident, chooser, "Haninge")
+    intro = await h.tap(resident, menu, "brobyggare")
+    if "Haninge" in intro.button_texts:  # no municipality chosen yet
+        intro = await h.tap(resident, intro, "Haninge")
     assert "112" in intro.plain and "020-50 50 50" in intro.plain
     assert "14 dagar" in intro.plain and "personnummer" in intro.plain
     assert "inte ditt namn" in intro.plain
@@ -250,3 +251,55 @@ async def test_privacy_says_what_a_case_keeps(bridge_harness: BridgeHarness) -> 
     privacy = await h.say(resident, "/privacy")
     assert "krypterat" in privacy.plain and "14 dagar" in privacy.plain
     assert "Telegram-id, telefonnummer" not in privacy.plain  # the unqualified "never" is gone
+
+
+async def test_a_photo_answer_is_copied_and_a_resident_who_left_closes_the_case(
+    bridge_harness: BridgeHarness,
+) -> None:
+    h = bridge_harness
+    resident = await _resident(h)
+    # The bridge-builders topic offers the question too.
+    topic = await h.say(resident, "/start sv-bridge-builders")
+    if "Haninge" in topic.button_texts:  # a local topic asks for the municipality first
+        topic = await h.tap(resident, topic, "Haninge")
+    assert any("brobyggare (anonymt)" in label for label in topic.button_texts)
+    await _ask(h, resident, "Var ligger mötesplatsen?")
+    post = next(m for m in h.api.groups.messages(h.haninge) if "mötesplatsen" in m.plain)
+    mark = h.api.mark()
+    h.api.groups.say(h.builder, h.haninge, "Här", thread=post.thread_id, photo=b"\xff\xd8map")
+    copied = await h.api.wait_for_message(
+        resident.chat_id, lambda m: m.kind == "photo", timeout=30, after=mark
+    )
+    assert copied.copied_from is not None and copied.file == b"\xff\xd8map"
+    assert any("Svara" in label for label in copied.button_texts)
+    header = [
+        m for m in h.api.messages_in(resident.chat_id) if "Svar från en brobyggare" in m.plain
+    ]
+    assert header  # marked as coming from a bridge-builder
+    # The resident blocks the bot: the next answer closes the case and the group is told.
+    h.api.block_bot(resident)
+    mark = h.api.mark()
+    h.api.groups.say(h.builder, h.haninge, "Hallå?", thread=post.thread_id)
+    await h.api.wait_for_message(
+        h.haninge.chat_id, lambda m: "kunde inte levereras" in m.plain, timeout=30, after=mark
+    )
+    assert await store.open_cases(h.services.db) == []
+    assert {r.method for r in h.api.rejected} == {"sendMessage"}  # the blocked resident's chat
+    h.api.rejected.clear()
+
+
+async def test_the_resident_may_send_the_question_without_personal_details(
+    bridge_harness: BridgeHarness,
+) -> None:
+    h = bridge_harness
+    resident = await _resident(h)
+    menu = await h.say(resident, "/menu")
+    intro = await h.tap(resident, menu, "brobyggare")
+    if "Haninge" in intro.button_texts:
+        intro = await h.tap(resident, intro, "Haninge")
+    preview = await h.say(resident, "Ring mig på 070-123 45 67 om bostaden")
+    assert "[borttaget]" in preview.plain  # offered, in the resident's language
+    sent = await h.tap(resident, preview, "utan personuppgifter")
+    assert "ärende" in sent.plain.lower()
+    post = h.api.groups.messages(h.haninge)[-1]
+    assert "[borttaget]" in post.plain and "123 45 67" not in post.plain

@@ -10,6 +10,7 @@ from bot.content import Library
 from bot.content.model import LANGUAGES, Lang
 from bot.i18n import Translator
 from bot.ui import callbacks as cb
+from bot.ui import privacy as privacy_ui
 from bot.ui import screens as views
 from bot.ui.render import MESSAGE_LIMIT, visible_len
 from bot.ui.topic import SOURCES, topic_screen
@@ -164,8 +165,8 @@ def test_menus_and_information_screens_are_valid(
     screens = [
         views.main_menu(t),
         views.help_screen(t),
-        views.privacy_screen(t, 180, 24),
-        views.forgotten_screen(t, True),
+        privacy_ui.privacy_screen(t, 180, 24),
+        privacy_ui.forgotten_screen(t, True),
         views.media_screen(t, library),
         views.stale_button_screen(t),
         views.municipality_chooser(t, library, ["malmo", "goteborg"], "libraries"),
@@ -176,5 +177,5 @@ def test_menus_and_information_screens_are_valid(
     ]
     for screen in screens:
         _assert_valid(screen, library)
-    privacy = views.privacy_screen(t, 180, 24).text
+    privacy = privacy_ui.privacy_screen(t, 180, 24).text
     assert "180" in privacy and "24" in privacy
