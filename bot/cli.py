@@ -318,13 +318,13 @@ def _staff_output(run: Callable[..., str], args: argparse.Namespace, **options: 
             wanted = [m.strip() for item in args.municipality for m in item.split(",") if m]
         request = Request(
             period=args.period,
-            municipalities=check_municipalities(wanted, labels.municipality_names),
+            municipalities=check_municipalities(wanted, labels),
             labels=labels,
             topic_ids=tuple(labels.topic_titles),
         )
         print(run(settings.database_path, request, **options))
     except CommandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(labels._("error: %(message)s") % {"message": exc}, file=sys.stderr)
         return 2
     return 0
 
@@ -340,7 +340,7 @@ def _exportlog(args: argparse.Namespace) -> int:
     try:
         print(run_export_log(settings.database_path, labels, names))
     except CommandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(labels._("error: %(message)s") % {"message": exc}, file=sys.stderr)
         return 2
     return 0
 

@@ -144,3 +144,27 @@ def test_bad_bridge_settings_fail_in_one_line(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as raised:
         load_settings({"TELEGRAM_BOT_TOKEN": "1:abc", name: value})
     assert "\n" not in str(raised.value)
+
+
+def test_staff_mapped_to_municipalities() -> None:
+    settings = load_settings(
+        {
+            "TELEGRAM_BOT_TOKEN": "1:x",
+            "BOT_STAFF_IDS": "11",
+            "BOT_STAFF": "22:haninge, 33:huddinge|stockholm,44:all",
+        }
+    )
+    assert settings.staff_ids == frozenset({11, 22, 33, 44})
+    assert settings.staff_scope(11) is None  # BOT_STAFF_IDS alone: every municipality
+    assert settings.staff_scope(22) == frozenset({"haninge"})
+    assert settings.staff_scope(33) == frozenset({"huddinge", "stockholm"})
+    assert settings.staff_scope(44) is None
+    with pytest.raises(KeyError):
+        settings.staff_scope(55)
+    assert "22" not in repr(settings.staff_scopes) or "staff_scopes" not in repr(settings)
+
+
+@pytest.mark.parametrize("value", ["22", "x:haninge", "22:", "22:|"])
+def test_bad_staff_mapping_is_a_clear_error(value: str) -> None:
+    with pytest.raises(ConfigError, match="BOT_STAFF"):
+        load_settings({"TELEGRAM_BOT_TOKEN": "1:x", "BOT_STAFF": value})

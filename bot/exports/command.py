@@ -17,7 +17,7 @@ from typing import Literal
 from bot.exports.build import build_export
 from bot.exports.data import ExportData
 from bot.exports.labels import Labels
-from bot.exports.periods import PeriodError, ended_period
+from bot.exports.periods import Period, PeriodError, ended_period
 from bot.exports.report import write_report_html
 from bot.exports.writers import write_csv, write_json, write_xlsx
 from bot.storage import exports as store
@@ -54,10 +54,7 @@ def default_export_path(fmt: Format, data: ExportData) -> Path:
 async def load_export(database_path: Path, request: Request, kind: str) -> ExportData:
     """Build the export and record it in the export log."""
     today = request.today or dt.date.today()
-    try:
-        period = ended_period(request.period, today)
-    except PeriodError as exc:
-        raise CommandError(str(exc)) from None
+    period = checked_period(request.period, today, request.labels)
     db = await Database.open(database_path)
     try:
         data = await build_export(
@@ -81,22 +78,39 @@ async def load_export(database_path: Path, request: Request, kind: str) -> Expor
         await db.close()
 
 
-def check_municipalities(
-    wanted: Sequence[str] | None, known: Mapping[str, str]
-) -> Sequence[str] | None:
+def checked_period(text: str | None, today: dt.date, labels: Labels) -> Period:
+    """The period asked for, or a CommandError in the staff language."""
+    try:
+        period = ended_period(None, today) if text is None else Period.parse(text)
+    except PeriodError:
+        raise CommandError(
+            labels._("not a period: %(text)s (e.g. 2026-03, 2026-T1, 2026-Q1, 2026, 2026-W05)")
+            % {"text": text}
+        ) from None
+    if not period.has_ended(today):
+        raise CommandError(
+            labels._("%(period)s has not ended yet: only whole, ended periods are exported")
+            % {"period": period}
+        )
+    return period
+
+
+def check_municipalities(wanted: Sequence[str] | None, labels: Labels) -> Sequence[str] | None:
     if wanted is None:
         return None
+    known = labels.municipality_names
     unknown = sorted(set(wanted) - set(known))
     if unknown:
         raise CommandError(
-            f"unknown municipality: {', '.join(unknown)} (known: {', '.join(known)})"
+            labels._("unknown municipality: %(unknown)s (known: %(known)s)")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(known)}
         )
     return tuple(sorted(set(wanted)))
 
 
 def run_export(database_path: Path, request: Request, *, fmt: Format, out: Path | None) -> str:
     """Write the export; return the line to print."""
-    _check_database(database_path)
+    _check_database(database_path, request.labels)
     data = asyncio.run(load_export(database_path, request, f"export-{fmt}"))
     target = out or default_export_path(fmt, data)
     _ = request.labels._
@@ -113,7 +127,7 @@ def run_export(database_path: Path, request: Request, *, fmt: Format, out: Path 
 
 
 def run_report(database_path: Path, request: Request, *, out: Path) -> str:
-    _check_database(database_path)
+    _check_database(database_path, request.labels)
     data = asyncio.run(load_export(database_path, request, "report"))
     write_report_html(data, out)
     return f"{request.labels._('wrote %(path)s') % {'path': out}}: {summary_line(data)}"
@@ -121,7 +135,7 @@ def run_report(database_path: Path, request: Request, *, out: Path) -> str:
 
 def run_export_log(database_path: Path, labels: Labels, names: Mapping[str, str]) -> str:
     """The export log as lines of text; `names` turns staff keys into readable names."""
-    _check_database(database_path)
+    _check_database(database_path, labels)
     entries = asyncio.run(_read_log(database_path))
     return "\n".join(log_lines(entries, labels, names))
 
@@ -148,10 +162,13 @@ def log_lines(
     return lines
 
 
-def _check_database(path: Path) -> None:
+def _check_database(path: Path, labels: Labels) -> None:
     # Database.open would create an empty database: an export of nothing helps nobody.
     if not path.is_file():
-        raise CommandError(f"no database at {path} (set BOT_DATA_DIR to the bot's data directory)")
+        raise CommandError(
+            labels._("no database at %(path)s (set BOT_DATA_DIR to the bot's data directory)")
+            % {"path": path}
+        )
 
 
 def summary_line(data: ExportData) -> str:

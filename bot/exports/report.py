@@ -135,6 +135,8 @@ def _context(data: ExportData) -> dict[str, Any]:
             {"label": _("Good (4–5), all services"), "value": _overall_good(data)},
         ],
         "service_bars": _bars(services, RATING_COLOURS, data),
+        "service_few": _few(services, data),
+        "respect_few": _few(respect, data),
         "rating_keys": _keys(services, RATING_COLOURS),
         "services": _table(_without_empty(services)),
         "respect_bars": _bars(respect, RESPECT_COLOURS, data),
@@ -246,8 +248,8 @@ def _bars(table: Table, colours: Sequence[str], data: ExportData) -> list[dict[s
     totals = table.values.row_totals or ()
     for i, labels in enumerate(table.row_labels):
         total = totals[i] if i < len(totals) else 0
-        if total == 0:
-            continue
+        if total == 0 or not isinstance(total, int):
+            continue  # nobody, or too few: listed together under the chart (`_few`)
         cells = table.values.cells[i]
         words = ", ".join(
             f"{name} {value}" for name, value in zip(table.column_labels, cells, strict=True)
@@ -282,6 +284,19 @@ def _bars(table: Table, colours: Sequence[str], data: ExportData) -> list[dict[s
                 )
         out.append({"label": labels[-1], "words": words, "segments": segments})
     return out
+
+
+def _few(table: Table, data: ExportData) -> str:
+    """The services with a hidden total, in one line instead of a bar each."""
+    totals = table.values.row_totals or ()
+    names = [labels[-1] for labels, total in zip(table.row_labels, totals, strict=False)]
+    hidden = [name for name, total in zip(names, totals, strict=False) if is_hidden(total)]
+    if not hidden:
+        return ""
+    return data.labels._("Fewer than %(n)s answers: %(services)s") % {
+        "n": data.threshold,
+        "services": ", ".join(hidden),
+    }
 
 
 def _without_empty(table: Table) -> Table:

@@ -102,7 +102,7 @@ async def set_bridge_commands(
                 )
             except TelegramError as exc:
                 # Telegram knows the chat only once the bridge-builder has started the bot.
-                log.warning("bridge-builder command menu not set: %s", exc)
+                log.warning("bridge-builder command menu not set: %s", type(exc).__name__)
                 break
 
 

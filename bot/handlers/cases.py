@@ -13,17 +13,19 @@ import logging
 
 from telegram import Bot, Message, ReplyParameters, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from bot.cases.seal import SealError
 from bot.content.model import LANGUAGES, Lang
 from bot.feedback.survey import clean_comment
 from bot.handlers.common import markup, show, translator
+from bot.i18n import Translator
 from bot.plumbing.context import BotContext, CaseDraft, UserData, Visitor
 from bot.services import Services
 from bot.storage import cases as store
 from bot.ui import cases as ui
 from bot.ui import screens as views
+from bot.ui.survey import removed_marker
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,11 @@ MAX_TEXT = 3500
 def municipality_name(services: Services, municipality_id: str) -> str:
     found = services.library.municipality(municipality_id)
     return found.name if found else municipality_id
+
+
+def _scrub(t: Translator, text: str) -> str | None:
+    """The question without personal data, the marker in the resident's language."""
+    return clean_comment(text, removed_marker(t))
 
 
 def _lang(value: str | None) -> Lang:
@@ -66,7 +73,7 @@ async def on_button(update: Update, context: BotContext) -> None:
                 text = pending.text if pending and pending.token == token else None
             await _begin(update, context, who, text)
         case ui.ForMunicipality(municipality_id):
-            if services.bridge.usable(municipality_id) is None:
+            if municipality_id not in services.bridge.usable_ids(services.municipality_ids):
                 await show(update, context, ui.unavailable(t), edit=True)
                 return
             text = data.case_draft.text if data.case_draft else None
@@ -120,7 +127,7 @@ async def _intro(
     days = services.settings.case_inactivity_days
     await show(update, context, ui.intro(t, name, days, has_text=text is not None))
     if text is not None:
-        await show(update, context, ui.preview(t, text, clean_comment(text)))
+        await show(update, context, ui.preview(t, text, _scrub(t, text)))
 
 
 # --- resident: typed text -----------------------------------------------------------------------
@@ -142,7 +149,7 @@ async def take_text(update: Update, context: BotContext, who: Visitor) -> bool:
     draft = data.case_draft
     if draft is not None and draft.municipality and draft.text is None:
         draft.text = text
-        await show(update, context, ui.preview(t, text, clean_comment(text)))
+        await show(update, context, ui.preview(t, text, _scrub(t, text)))
         return True
     return False
 
@@ -162,7 +169,11 @@ async def _send_case(update: Update, context: BotContext, who: Visitor, scrubbed
         return
     municipality, text = draft.municipality, draft.text
     if scrubbed:
-        text = clean_comment(text) or text
+        cleaned = _scrub(t, text)
+        if cleaned is None:  # nothing left: never fall back to what the person chose not to send
+            await show(update, context, views.stale_button_screen(t), edit=True)
+            return
+        text = cleaned
     group = services.bridge.usable(municipality)
     if group is None:
         await show(update, context, ui.unavailable(t), edit=True)
@@ -201,15 +212,14 @@ async def _post_case(
                 topic = await bot.create_forum_topic(group.chat_id, ui.topic_name(sv, number))
                 thread = topic.message_thread_id
             except BadRequest as exc:
-                log.warning("no forum topic for a case, posting in the group: %s", exc)
+                log.warning("no forum topic for a case, posting in the group: %s", _reason(exc))
         sent = await bot.send_message(
             group.chat_id,
             ui.group_post(sv, number, lang, name, text),
             message_thread_id=thread,
         )
-    except (Forbidden, BadRequest) as exc:
-        log.warning("bridge-builder group of %s unreachable: %s", municipality, exc)
-        services.bridge.mark(municipality, reachable=False)
+    except TelegramError as exc:
+        _group_failed(services, municipality, exc)
         return False
     await store.set_case_post(services.db, number, sent.message_id, thread)
     return True
@@ -237,14 +247,27 @@ async def _follow_up(
             message_thread_id=case.thread,
             reply_parameters=_reply_to(case.group_message),
         )
-    except (Forbidden, BadRequest) as exc:
-        log.warning("bridge-builder group of %s unreachable: %s", case.municipality, exc)
-        services.bridge.mark(case.municipality, reachable=False)
+    except TelegramError as exc:
+        _group_failed(services, case.municipality, exc)
         await show(update, context, ui.unavailable(t))
         return
     await store.add_case_message(services.db, number, sent.message_id)
     await store.touch_case(services.db, number, services.today())
     await show(update, context, ui.reply_sent(t, number))
+
+
+def _group_failed(services: Services, municipality: str, exc: TelegramError) -> None:
+    """Removed, deleted or upgraded to a supergroup (a new id for the configuration): the button
+    goes until the group answers getChat again. A network error changes nothing. The error's
+    type and text only: a migrated group's new id is not logged."""
+    if isinstance(exc, Forbidden | BadRequest | ChatMigrated):
+        services.bridge.mark(municipality, reachable=False)
+    log.warning("bridge-builder group of %s unreachable: %s", municipality, _reason(exc))
+
+
+def _reason(exc: Exception) -> str:
+    """An error for the log: a migrated group's message carries its new chat id, so not that."""
+    return type(exc).__name__ if isinstance(exc, ChatMigrated) else str(exc)
 
 
 def _reply_to(message_id: int | None) -> ReplyParameters | None:
@@ -333,7 +356,7 @@ async def _answer_in_group(message: Message, text: str, case: store.CaseRecord) 
     try:
         await message.reply_text(text, message_thread_id=case.thread, do_quote=True)
     except TelegramError as exc:
-        log.warning("could not confirm in the bridge-builder group: %s", exc)
+        log.warning("could not confirm in the bridge-builder group: %s", _reason(exc))
 
 
 async def _group_note(bot: Bot, services: Services, case: store.CaseRecord, kind: str) -> None:
@@ -350,7 +373,7 @@ async def _group_note(bot: Bot, services: Services, case: store.CaseRecord, kind
             reply_parameters=_reply_to(case.group_message),
         )
     except TelegramError as exc:
-        log.warning("could not post a case note in the bridge-builder group: %s", exc)
+        log.warning("could not post a case note in the bridge-builder group: %s", _reason(exc))
 
 
 # --- closing: /forget, inactivity, start-up -----------------------------------------------------
@@ -400,7 +423,9 @@ async def check_groups(bot: Bot, services: Services) -> None:
             chat = await bot.get_chat(group.chat_id)
         except TelegramError as exc:
             if group.reachable:
-                log.warning("bridge-builder group of %s unreachable: %s", group.municipality, exc)
+                log.warning(
+                    "bridge-builder group of %s unreachable: %s", group.municipality, _reason(exc)
+                )
             services.bridge.mark(group.municipality, reachable=False)
             continue
         ok = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)

@@ -25,11 +25,14 @@ async def free_text(update: Update, context: BotContext) -> None:
     if control is not None:
         await run_control(update, context, who, control)
         return
+    # A bridge-builder's new tag (their screens are Swedish until they choose a language).
+    if await bridge.take_text(update, context, who):
+        return
     if who.lang is None:
         await send_greeting(update, context)
         return
-    # A question to bridge-builders being written, or a bridge-builder's new tag.
-    if await cases.take_text(update, context, who) or await bridge.take_text(update, context, who):
+    # A question to bridge-builders being written.
+    if await cases.take_text(update, context, who):
         return
     # Who runs the bot, who reads this, how to delete: the privacy screen, not a search.
     if await answer_trust_question(update, context):

@@ -83,10 +83,10 @@ def test_report_and_the_export_log(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--period", "2026-13"], "no such period: month 13"),
-        (["--period", "2099-01"], "2099-01 has not ended yet"),
-        (["--period", "2026-08-01"], "not a period"),
-        (["--period", "2026-08", "--municipality", "atlantis"], "unknown municipality: atlantis"),
+        (["--period", "2026-13"], "ingen period: 2026-13 (t.ex. 2026-03"),
+        (["--period", "2099-01"], "2099-01 har inte tagit slut än"),
+        (["--period", "2026-08-01"], "ingen period: 2026-08-01"),
+        (["--period", "2026-08", "--municipality", "atlantis"], "okänd kommun: atlantis"),
     ],
 )
 def test_bad_periods_are_one_line_errors(
@@ -95,7 +95,7 @@ def test_bad_periods_are_one_line_errors(
     for command in (["export"], ["report"]):
         assert cli.main([*command, *args]) == 2
         err = capsys.readouterr().err
-        assert err.startswith(f"error: {message}"), err
+        assert err.startswith(f"fel: {message}"), err
         assert err.count("\n") == 1
 
 
@@ -110,6 +110,6 @@ def test_missing_database_is_not_created(
     monkeypatch.setenv("BOT_DATA_DIR", str(tmp_path / "nowhere"))
     monkeypatch.delenv("BOT_CONFIG", raising=False)
     assert cli.main(["report", "--period", "2026-08", "--out", str(tmp_path / "r.html")]) == 2
-    assert "error: no database at" in capsys.readouterr().err
+    assert "fel: ingen databas i" in capsys.readouterr().err
     assert not (tmp_path / "nowhere").exists()
     assert not (tmp_path / "r.html").exists()

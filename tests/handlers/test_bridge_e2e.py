@@ -14,7 +14,7 @@ from bot.storage import tags as tag_store
 from bot.storage.database import iso_week
 from devtools.fake_telegram import SentMessage
 from devtools.qr_png import encodes
-from tests.handlers.conftest import BRIDGE_BUILDER_ID, BridgeHarness
+from tests.handlers.conftest import BRIDGE_BUILDER_ID, STAFF_ID, BridgeHarness
 
 TAG = "haninge-bibl"
 
@@ -177,3 +177,30 @@ async def test_reach_counts_people_once_per_week_and_suppresses_small_counts(
     database = h.settings.database_path.read_bytes()
     for person in [*people, *more]:
         assert str(person.id).encode() not in database
+
+
+async def test_a_new_tag_typed_after_the_buttons_and_staff_see_every_municipality(
+    bridge_harness: BridgeHarness,
+) -> None:
+    h = bridge_harness
+    start = await h.say(h.builder, "/links")
+    section = await h.tap(h.builder, start, "Mötesplatser")
+    title = h.services.library.topic("sv", "libraries").title
+    languages = await h.tap(h.builder, section, title)
+    languages = await h.tap(h.builder, languages, "Romani")
+    tags = await h.tap(h.builder, languages, "→")
+    prompt = await h.tap(h.builder, tags, "Ny tagg")
+    assert "haninge-bibl" in prompt.plain  # the example
+    mark = h.api.mark()
+    h.api.send_text(h.builder, "HN-Lib Handens bibliotek")
+    sent = await _messages_after(h, h.builder.chat_id, mark, 3)
+    url = deep_link_url(h.api.bot_username, DeepLink("rom", "libraries", "hn-lib"))
+    assert url in sent[0].plain and "Handens bibliotek" in sent[0].plain
+    assert sent[1].file is not None and encodes(sent[1].file, url)
+    await tag_store.register_tag(h.services.db, "ml-1", "malmo", "Rosengård", h.services.today())
+    staff = h.api.new_user("Handläggare", "sv", user_id=STAFF_ID)
+    await h.say(staff, "/start")
+    overview = await h.say(staff, "/reach")
+    assert "hn-lib" in overview.plain and "ml-1" in overview.plain
+    assert "Haninge" in overview.plain and "Malmö" in overview.plain
+    assert "Frågor till brobyggare" in overview.plain

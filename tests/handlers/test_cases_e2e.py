@@ -286,3 +286,20 @@ async def test_a_photo_answer_is_copied_and_a_resident_who_left_closes_the_case(
     assert await store.open_cases(h.services.db) == []
     assert {r.method for r in h.api.rejected} == {"sendMessage"}  # the blocked resident's chat
     h.api.rejected.clear()
+
+
+async def test_the_resident_may_send_the_question_without_personal_details(
+    bridge_harness: BridgeHarness,
+) -> None:
+    h = bridge_harness
+    resident = await _resident(h)
+    menu = await h.say(resident, "/menu")
+    intro = await h.tap(resident, menu, "brobyggare")
+    if "Haninge" in intro.button_texts:
+        intro = await h.tap(resident, intro, "Haninge")
+    preview = await h.say(resident, "Ring mig på 070-123 45 67 om bostaden")
+    assert "[borttaget]" in preview.plain  # offered, in the resident's language
+    sent = await h.tap(resident, preview, "utan personuppgifter")
+    assert "ärende" in sent.plain.lower()
+    post = h.api.groups.messages(h.haninge)[-1]
+    assert "[borttaget]" in post.plain and "123 45 67" not in post.plain
