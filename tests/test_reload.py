@@ -162,3 +162,22 @@ def test_one_enormous_error_is_cut(translators: dict[str, Translator]) -> None:
     result = ReloadResult(ok=False, errors=("x" * 10_000,))
     text = format_result(translators["sv"], result)
     assert visible_len(text) < 1000
+
+
+def test_control_words_source_tags_and_pictograms_reload_with_the_content(
+    services: Services,
+) -> None:
+    content = services.settings.content_dir
+    assert services.addons.control_words.match("huvudmenyn") == "menu"
+    _edit(content / "control-words.yaml", "huvudmenyn, ", "")
+    _edit(content / "source-tags.yaml", "malmo-rikc:", "malmo-rikc2:")
+    _edit(content / "pictograms.yaml", 'housing: "🏠"', 'housing: "🏘️"')
+    assert reload_content(services).ok
+    assert services.addons.control_words.match("huvudmenyn") is None
+    assert services.addons.source_tags.lookup("malmo-rikc2") is not None
+    assert services.library.pictograms.topic("housing") == "🏘️"
+    _edit(
+        content / "source-tags.yaml", "malmo-rikc2: {municipality: malmo", "x: {municipality: mars"
+    )
+    assert not reload_content(services).ok  # an unknown municipality: the old tags stay
+    assert services.addons.source_tags.lookup("malmo-rikc2") is not None

@@ -209,6 +209,17 @@ async def test_greeting_and_media_replies_carry_the_spoken_welcome(
     await h.settle()
     kinds = [message.kind for _, message in h.api.events_since(mark)]
     assert kinds == ["text", "voice"]
+    greeting = h.api.events_since(mark)[0].message
+    await h.tap(user, greeting, "Svenska")
+    mark = h.api.mark()
+    h.api.send_update(_media_update(user, voice=_FILE | {"duration": 3}))
+    await h.settle()
+    sent = [message for kind, message in h.api.events_since(mark) if kind == "sent"]
+    assert [message.kind for message in sent] == ["voice", "text"]
+    assert "bara läsa text" in sent[1].plain
+    # The welcome was uploaded once, with the greeting; the media reply reused its file_id.
+    uploads = _voice_requests(h.api)
+    assert isinstance(uploads[0], UploadedFile) and isinstance(uploads[1], str)
 
 
 async def test_the_fake_refuses_a_voice_note_that_is_not_ogg_opus(audio_harness: Harness) -> None:
