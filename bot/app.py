@@ -22,7 +22,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.cases.groups import BridgeGroups
 from bot.cases.seal import CaseSeal
@@ -52,6 +52,7 @@ from bot.plumbing.errors import on_error
 from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
+from bot.plumbing.updates import SkipUnparseable
 from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
 from bot.prebuilt import library_and_search
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
@@ -191,8 +192,11 @@ def build_application(
     )
     if rate_limits is not None:
         builder = builder.rate_limiter(ChatRateLimiter(rate_limits))
+    # One update the library cannot parse must not stall polling for everyone (review F10).
+    updates = transport() if transport is not None else HTTPXRequest(connection_pool_size=1)
+    builder = builder.get_updates_request(SkipUnparseable(updates))
     if transport is not None:
-        builder = builder.request(transport()).get_updates_request(transport())
+        builder = builder.request(transport())
     application: BotApplication = builder.build()
     application.bot_data["services"] = services
     register_handlers(application, gate)

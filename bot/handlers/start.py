@@ -11,6 +11,7 @@ from bot.handlers.navigation import open_topic
 from bot.links.deeplinks import MENU_TARGET, SURVEY_TARGET, DeepLink, parse_payload
 from bot.links.tags import fold_tag
 from bot.plumbing.context import BotContext, Visitor
+from bot.privacy.tags import countable_tag
 from bot.storage import tags as tag_store
 from bot.ui import screens as views
 from bot.ui.privacy import link_card, with_card
@@ -39,8 +40,10 @@ async def _arrive(update: Update, context: BotContext, link: DeepLink) -> Visito
     )
     context.remember(preference)
     if link.source_tag:
-        await services.db.count_deeplink(link.source_tag, services.today())
-        await count_reach(services, link.source_tag, user.id)
+        # A tag that names someone (a personnummer, a name) is counted as "other" (F8).
+        tag = countable_tag(link.source_tag)
+        await services.db.count_deeplink(tag, services.today())
+        await count_reach(services, tag, user.id)
     return Visitor(who.key, preference)
 
 

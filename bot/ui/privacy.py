@@ -233,9 +233,10 @@ def privacy_screen(
         "• "
         + escape(
             t._(
-                "Anonymous counts: how often each topic is read per week, how many found it "
-                "helpful or not, and how many people came through each poster link per day. "
-                "Nothing in them points to you."
+                "Anonymous counts: how often each topic is read per week and how many found it "
+                "helpful or not, how often each poster link is opened per day (for registered "
+                "posters also how many different people per week), and how many questions found "
+                "no answer. Nothing in them points to you."
             )
         ),
         "• "

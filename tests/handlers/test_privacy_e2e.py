@@ -302,3 +302,76 @@ async def test_f17_a_burst_of_stale_presses_is_answered_in_time(h: Harness) -> N
     too_old = [r for r in h.api.rejected if "too old" in r.description]
     assert too_old == []
     assert len(h.api.callback_answers) >= 33
+
+
+async def test_f10_an_update_the_library_cannot_parse_stops_nobody(h: Harness) -> None:
+    poller = h.api.new_user()
+    # A poll as a Bot API server older than the library sends it (fields it requires missing).
+    h.api.send_update(
+        {
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "from": poller.to_json(),
+                "chat": {"id": poller.chat_id, "type": "private", "first_name": "P"},
+                "poll": {
+                    "id": "p",
+                    "question": "q",
+                    "options": [],
+                    "total_voter_count": 0,
+                    "is_closed": False,
+                    "is_anonymous": True,
+                    "type": "regular",
+                    "allows_multiple_answers": False,
+                },
+            }
+        }
+    )
+    for _ in range(3):
+        other = h.api.new_user()
+        greeting = await h.say(other, "/start")
+        assert "Svenska" in greeting.button_texts  # served despite the bad update
+
+
+async def test_a_residents_name_reaches_no_file_and_no_log_line_at_debug(h: Harness) -> None:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    configure_logging("DEBUG", h.settings.token, stream)
+    comment = "Jag heter Maria Stanescu och handläggaren Eva Holm var otrevlig mot familjen Taikon."
+    try:
+        user = h.api.new_user()
+        await _choose(h, user, "sv")
+        screen = await h.say(user, "/feedback")
+        for label in ("Boende", "Bra", "Delvis"):
+            screen = await _press(h, user, screen, label)
+        confirm = await h.say(user, comment)
+        while "Skicka" not in " ".join(confirm.button_texts):
+            confirm = await _press(h, user, confirm, "Hoppa över")
+        assert "Stanescu" not in confirm.plain  # removed before the resident confirms
+        await _press(h, user, confirm, "Skicka")
+        miss = await h.say(user, "xyzzy plugh min son Dragan Kaldaras")
+        question = await h.tap(user, miss, "📨")
+        assert "Kaldaras" not in question.plain
+        await h.tap(user, question, "Skicka")
+        await h.settle()
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+    names = ("Stanescu", "Holm", "Taikon", "Kaldaras")
+    log = stream.getvalue()
+    files = [p for p in h.settings.data_dir.parent.rglob("*") if p.is_file()]
+    for name in names:
+        assert name not in log, name
+        for path in files:
+            assert name.encode() not in path.read_bytes(), (name, path)
+
+
+async def test_f8_personal_data_in_a_deep_link_tag_is_never_stored(h: Harness) -> None:
+    for payload in ("sv-housing_198501011234", "sv-housing_Dragan_Taikon_Rinkeby"):
+        await h.say(h.api.new_user(), f"/start {payload}")
+    await h.settle()
+    counts = await h.services.db.deeplink_counts()
+    assert [(tag, count) for tag, _, count in counts] == [("other", 2)]
+    raw = b"".join(p.read_bytes() for p in h.settings.data_dir.rglob("*") if p.is_file())
+    assert b"198501011234" not in raw and b"Taikon" not in raw

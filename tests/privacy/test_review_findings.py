@@ -251,3 +251,15 @@ async def test_f14_data_directory_and_files_are_owner_only_under_umask_022(
     }
     assert stat.S_IMODE(settings.secret_path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(settings.secret_path.stat().st_mode) == 0o600
+
+
+# --- F8: deep-link tags are free text past the scrubber ----------------------------------------
+
+
+def test_f8_a_tag_that_names_someone_is_counted_as_other() -> None:
+    from bot.privacy.tags import OTHER, countable_tag
+
+    for personal in ("198501011234", "Dragan_Taikon_Rinkeby", "Maria_Stanescu", "0701234567"):
+        assert countable_tag(personal) == OTHER, personal
+    for place in ("haninge1", "poster7", "malmo_rikc", "rinkeby-bibliotek"):
+        assert countable_tag(place) == place
