@@ -125,8 +125,11 @@ def service_respect(rows: Sequence[FeedbackRow], labels: Labels) -> Table:
 
 
 def commented(rows: Sequence[FeedbackRow]) -> list[FeedbackRow]:
-    """The rows listed in the comments sheet: what staff know at least, beside every table."""
-    return [r for r in rows if r.comment]
+    """The rows listed in the comments sheet: what staff know at least, beside every table.
+
+    A comment whose text retention has deleted still counts, so that an export of a period made
+    after the purge is the same table, suppressed the same way, as one made before it."""
+    return [r for r in rows if r.commented]
 
 
 def _group(row: FeedbackRow) -> str | None:

@@ -142,6 +142,13 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (topic_id, lang, week)
     );
     """,
+    # Whether a submission came with a comment, kept when retention deletes the text: staff
+    # tables treat listed comments as known, and must stay the same table after the purge (two
+    # exports of one period suppressed differently could be differenced).
+    """
+    ALTER TABLE feedback ADD COLUMN commented INTEGER NOT NULL DEFAULT 0;
+    UPDATE feedback SET commented = 1 WHERE comment IS NOT NULL;
+    """,
 ]
 
 

@@ -32,6 +32,8 @@ class FeedbackRow:
     municipality: str | None
     handled: bool
     quotable: bool
+    #: Came with a comment, even if retention has deleted the text since.
+    commented: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +89,7 @@ async def feedback_rows(db: Database, selection: Selection) -> list[FeedbackRow]
         params += sorted(selection.municipalities)
     sql = (
         "SELECT id, week, month, lang, service, rating, respect, comment, age_band, "
-        f"municipality, handled, quotable FROM feedback WHERE {where}"
+        f"municipality, handled, quotable, commented FROM feedback WHERE {where}"
     )
     async with db.connection.execute(sql, params) as cursor:
         rows = await cursor.fetchall()
@@ -105,6 +107,7 @@ async def feedback_rows(db: Database, selection: Selection) -> list[FeedbackRow]
             municipality=_text(r[9]),
             handled=bool(r[10]),
             quotable=bool(r[11]),
+            commented=bool(r[12]) or r[7] is not None,
         )
         for r in rows
     ]

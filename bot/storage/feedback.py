@@ -72,8 +72,8 @@ async def save_feedback(
             try:
                 await db.connection.execute(
                     "INSERT INTO feedback (rowid, id, week, month, lang, service, rating, "
-                    "respect, comment, age_band, municipality) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "respect, comment, age_band, municipality, commented) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         _random_rowid(),
                         feedback_id,
@@ -86,6 +86,7 @@ async def save_feedback(
                         draft.comment,
                         draft.age_band,
                         draft.municipality,
+                        int(draft.comment is not None),
                     ),
                 )
                 break

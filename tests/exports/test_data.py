@@ -375,3 +375,32 @@ async def test_helpful_votes_per_topic(tmp_path: Path) -> None:
     assert table is not None
     housing = table.row_labels.index(("Bostad",))
     assert table.values.cells[housing] == (9, 0)
+
+
+async def test_a_period_exported_before_and_after_the_purge_is_the_same_table(
+    tmp_path: Path,
+) -> None:
+    from bot.feedback.survey import Draft
+    from bot.storage.feedback import purge_old_comments, save_feedback
+
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        day = dt.date(2026, 3, 10)
+        # Four good housing answers, all with a comment: "<5" beside four listed comments is
+        # known to be 4 and needs no complement, before the purge and after it alike.
+        drafts = [Draft(service="housing", rating=5, respect="yes", comment="Bra")] * 4
+        drafts += [Draft(service="housing", rating=1, respect="no")] * 10
+        drafts += [Draft(service="school", rating=5, respect="yes")] * 10
+        drafts += [Draft(service="school", rating=1, respect="no")] * 10
+        for draft in drafts:
+            await save_feedback(db, draft, "sv", day)
+        before = await build(db, "2026-03")
+        await purge_old_comments(db, dt.date(2028, 6, 1), 24)
+        after = await build(db, "2026-03")
+    finally:
+        await db.close()
+    assert before.comments and not after.comments
+    for key in ("services", "respect", "languages"):
+        old, new = before.table(key), after.table(key)
+        assert old is not None and new is not None
+        assert old.values == new.values, key  # nothing to difference between the two

@@ -100,6 +100,7 @@ async def test_full_survey_in_each_language(harness: Harness, lang: Lang) -> Non
         week_month(week),  # the month of the week's Thursday: nothing finer than the week
         0,  # not handled
         0,  # not approved for quoting
+        1,  # came with a comment
     )
 
 

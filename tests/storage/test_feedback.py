@@ -63,6 +63,7 @@ async def test_a_submission_is_committed_with_only_the_answers_and_the_week(db: 
             "2026-11",
             0,
             0,
+            1,  # came with a comment (kept when retention deletes the text)
         )
     ]
     columns = [row[1] for row in _rows(db.path, "PRAGMA table_info(feedback)")]
@@ -79,6 +80,7 @@ async def test_a_submission_is_committed_with_only_the_answers_and_the_week(db: 
         "month",
         "handled",
         "quotable",
+        "commented",
     ]
 
 
