@@ -53,7 +53,7 @@ from bot.plumbing.flood import FloodControl
 from bot.plumbing.flood_gate import FloodGate
 from bot.plumbing.ratelimit import ChatRateLimiter, RateLimits
 from bot.plumbing.updates import SkipUnparseable
-from bot.plumbing.webhook import ALLOWED_UPDATES, webhook_config
+from bot.plumbing.webhook import ALLOWED_UPDATES, cap_body_size, webhook_config
 from bot.prebuilt import library_and_search
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.privacy.trust import FILE as TRUST_FILE
@@ -400,6 +400,8 @@ async def running_bot(
                     secret_token=hook.secret,
                     allowed_updates=ALLOWED_UPDATES,
                 )
+                if not cap_body_size(application.updater):
+                    log.warning("webhook body size not capped: rely on the proxy's limit")
             try:
                 yield application
             finally:

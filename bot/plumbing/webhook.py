@@ -4,7 +4,9 @@ Production layout: Telegram posts to BOT_WEBHOOK_URL (https, on port 443, 80, 88
 reverse proxy (nginx, Caddy) terminates TLS and forwards the same path to the bot listening on
 BOT_WEBHOOK_LISTEN:BOT_WEBHOOK_PORT (default 127.0.0.1:8443, plain http). Telegram sends
 TELEGRAM_WEBHOOK_SECRET in the X-Telegram-Bot-Api-Secret-Token header of every request; a
-request without it, or with another value, is refused with 403 before it is read.
+request without it, or with another value, is refused with 403 and never processed. The
+library's server reads a body before it checks the header, so bodies are capped at
+`MAX_BODY_BYTES` (`cap_body_size`; review F12), and the proxy should cap them too.
 
 Plain http is accepted only for a loopback URL (tests, a local fake Bot API).
 """
@@ -21,6 +23,9 @@ from bot.config import ConfigError, Settings
 
 #: The update types the bot handles, in both modes. Telegram does not even send the others.
 ALLOWED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.CALLBACK_QUERY)
+
+#: Largest webhook body read (Telegram's updates are a few kilobytes; tornado's default is 100 MB).
+MAX_BODY_BYTES = 1024 * 1024
 
 #: Ports Telegram posts webhooks to.
 TELEGRAM_WEBHOOK_PORTS = frozenset({443, 80, 88, 8443})
@@ -96,3 +101,18 @@ def webhook_config(settings: Settings) -> WebhookConfig:
         url_path=parts.path.strip("/"),
         secret=secret,
     )
+
+
+def cap_body_size(updater: object, limit: int = MAX_BODY_BYTES) -> bool:
+    """Cap the body size of python-telegram-bot's webhook server (tornado) for new connections.
+
+    The library offers no setting for it, so this reaches into its server object; if that ever
+    changes shape, nothing is capped and False is returned (the caller logs it, and the proxy's
+    own cap remains the protection).
+    """
+    server = getattr(getattr(updater, "_httpd", None), "_http_server", None)
+    params = getattr(server, "conn_params", None)
+    if params is None or not hasattr(params, "max_body_size"):
+        return False
+    params.max_body_size = limit  # read by every new connection (tornado's HTTP1Connection)
+    return True

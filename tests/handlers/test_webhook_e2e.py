@@ -3,6 +3,7 @@ posting updates to it with the secret token, and strangers posting without it.""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from collections.abc import AsyncIterator
@@ -138,3 +139,27 @@ async def test_other_paths_are_not_served(webhook: Webhook) -> None:
     user = webhook.api.new_user()
     other = webhook.url.replace(PATH, "something-else")
     assert await _post(other, _start_update(user, 900_003), SECRET) == 404
+
+
+async def test_f12_oversized_bodies_are_not_read_whatever_the_secret(webhook: Webhook) -> None:
+    """Review F12: the library reads a body before it checks the secret; the cap keeps a few
+    large unauthenticated posts from filling the bot's memory. A valid update padded to 5 MB,
+    even with the secret, is not read, so not processed."""
+    padded, fine = webhook.api.new_user(), webhook.api.new_user()
+    webhook.api._started_chats.update({padded.chat_id, fine.chat_id})  # both wrote /start
+    body = json.dumps(_start_update(padded, 990_001)).encode() + b" " * (5 * 1024 * 1024)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
+    async with aiohttp.ClientSession() as http:
+        try:
+            async with http.post(webhook.url, data=io.BytesIO(body), headers=headers) as response:
+                status: int | None = response.status
+        except aiohttp.ClientError:
+            status = None  # the server closed the connection without reading the body
+        assert status != 200
+        async with http.post(
+            webhook.url, data=json.dumps(_start_update(fine, 990_002)), headers=headers
+        ) as response:
+            assert response.status == 200
+    assert (await webhook.api.wait_for_message(fine.chat_id)).plain
+    await webhook.api.wait_until_idle()
+    assert webhook.api.messages_in(padded.chat_id) == []
