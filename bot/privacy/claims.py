@@ -20,6 +20,9 @@ FEEDBACK_ROW: tuple[str, ...] = (
 #: Also on a comment's row, added by the bot or by staff, nothing the resident gave: a random
 #: reference, the rating's group (good, neither, bad), staff's themes and handled/quote marks.
 FEEDBACK_ADDED: tuple[str, ...] = ("ref", "rating_group", "themes", "handled", "quotable")
+#: Stored beside a submission, derived from what is claimed above, never shown as its own column:
+#: whether it had a comment (kept when retention deletes the text, so tables stay the same).
+FEEDBACK_DERIVED: tuple[str, ...] = ("commented",)
 #: Answers that reach staff only as counts in tables where small groups are hidden.
 FEEDBACK_AGGREGATE_ONLY: tuple[str, ...] = ("age_band",)
 #: Per question sent to the editors: its text and language, counted with identical questions.

@@ -87,6 +87,7 @@ def test_everything_stored_with_feedback_is_claimed(tmp_path: Path) -> None:
         *claims.FEEDBACK_ROW,
         *claims.FEEDBACK_ADDED,
         *claims.FEEDBACK_AGGREGATE_ONLY,
+        *claims.FEEDBACK_DERIVED,
         "id",
     }
     assert set(columns["feedback"]) <= claimed
