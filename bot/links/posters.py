@@ -53,9 +53,9 @@ class PosterText:
 
 def privacy_line(t: Translator) -> str:
     return t._(
-        "The bot is anonymous. It never saves your name, phone number or Telegram id. It "
-        "remembers your language and municipality under a code and counts visits without "
-        "knowing who you are."
+        "The bot is anonymous. It never saves your name or phone number, nor your Telegram id "
+        "in readable form. It remembers your language and municipality under a code and counts "
+        "visits without knowing who you are."
     )
 
 

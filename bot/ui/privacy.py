@@ -296,8 +296,9 @@ def _case_lines(t: Translator, case_days: int | None) -> list[str]:
         "not store the question; it is in the bridge-builders' Telegram group."
     ) % {"days": case_days}
     not_stored = t._(
-        "Your name, username, phone number and the messages you write are never saved by the "
-        "bot, and your Telegram id only as the encrypted chat number above."
+        "Your name, username and phone number are never saved. What you type is not saved "
+        "either, except the feedback and questions you confirm. Your Telegram id is saved only "
+        "as the encrypted chat number above."
     )
     return ["• " + escape(case), "", bold(t._("What is not stored")), escape(not_stored)]
 

@@ -60,9 +60,9 @@ async def test_one_line_links_gives_link_qr_and_poster_for_the_chosen_topic(
         assert html.count('<svg class="qr"') == 1  # Romani only
         assert "Haninge bibliotek" in html
         privacy = h.services.translators["rom"]._(
-            "The bot is anonymous. It never saves your name, phone number or Telegram id. It "
-            "remembers your language and municipality under a code and counts visits without "
-            "knowing who you are."
+            "The bot is anonymous. It never saves your name or phone number, nor your Telegram "
+            "id in readable form. It remembers your language and municipality under a code and "
+            "counts visits without knowing who you are."
         )
         assert escape(privacy) in html
     else:  # Chromium printed the same page: one A4 sheet

@@ -212,9 +212,9 @@ def test_posters_carry_three_titles_codes_and_the_privacy_line(
             assert qr_svg_inline(url, topic.title) in html  # the code encodes this language's link
             assert f"t.me/{BOT}<wbr>?start={lang}-{poster.topic_id}<wbr>_haninge1" in html
             privacy = translators[lang]._(
-                "The bot is anonymous. It never saves your name, phone number or Telegram id. It "
-                "remembers your language and municipality under a code and counts visits without "
-                "knowing who you are."
+                "The bot is anonymous. It never saves your name or phone number, nor your "
+                "Telegram id in readable form. It remembers your language and municipality "
+                "under a code and counts visits without knowing who you are."
             )
             assert escape(privacy) in html
 
