@@ -337,9 +337,15 @@ async def reach_command(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     own_chat = chat is not None and chat.type == "private" and chat.id == user.id
     if user.id in services.settings.staff_ids and own_chat:
-        tags = await known_tags(services, None)
+        # Each coordinator sees only the municipalities they are configured for (BOT_STAFF).
+        scope = services.settings.staff_scope(user.id)
+        tags = [
+            t for t in await known_tags(services, None) if scope is None or t.municipality in scope
+        ]
         rows = await tag_store.reach(services.db, [tag.tag for tag in tags], weeks)
-        months = await case_months(services.db)
+        months = [
+            m for m in await case_months(services.db) if scope is None or m.municipality in scope
+        ]
         screen = ui.staff_reach_screen(t, services.library, tags, rows, months)
     else:
         builder = builder_of(update, context)

@@ -5,6 +5,7 @@ bridge-builders see the commands."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from html import escape
 
 from bot.links.deeplinks import DeepLink, deep_link_url
@@ -204,3 +205,19 @@ async def test_a_new_tag_typed_after_the_buttons_and_staff_see_every_municipalit
     assert "hn-lib" in overview.plain and "ml-1" in overview.plain
     assert "Haninge" in overview.plain and "Malmö" in overview.plain
     assert "Frågor till brobyggare" in overview.plain
+
+
+async def test_staff_scoped_to_one_municipality_see_only_its_tags_and_cases(
+    bridge_harness: BridgeHarness,
+) -> None:
+    """BOT_STAFF=<id>:malmo: /reach shows Malmö's tags, never Haninge's."""
+    h = bridge_harness
+    h.services.settings = replace(h.services.settings, staff_scopes=((STAFF_ID, ("malmo",)),))
+    await tag_store.register_tag(h.services.db, "ml-2", "malmo", "Rosengård", h.services.today())
+    await tag_store.register_tag(h.services.db, "hn-2", "haninge", "Handen", h.services.today())
+    coordinator = h.api.new_user("Samordnare", "sv", user_id=STAFF_ID)
+    greeting = await h.say(coordinator, "/start")
+    await h.tap(coordinator, greeting, "Svenska")
+    overview = await h.say(coordinator, "/reach")
+    assert "ml-2" in overview.plain and "Malmö" in overview.plain
+    assert "hn-2" not in overview.plain and "Haninge" not in overview.plain
