@@ -41,7 +41,9 @@ def operator_or_default(t: Translator, operator: str) -> str:
 
 
 def _runs(t: Translator, operator: str) -> str:
-    return t._("%(operator)s runs this bot.") % {"operator": operator_or_default(t, operator)}
+    sentence = t._("%(operator)s runs this bot.") % {"operator": operator_or_default(t, operator)}
+    # The default operator phrase starts in lower case; a sentence does not.
+    return sentence[:1].upper() + sentence[1:]
 
 
 # --- the bot's description (setMyDescription / setMyShortDescription) ---------------------------
