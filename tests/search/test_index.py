@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 
 from bot.content.model import Topic
-from bot.search.index import SearchIndex, max_typo_distance
+from bot.search.index import SearchIndex
+from bot.search.reading import max_typo_distance
 from bot.search.vocabulary import SearchVocabulary
 
 
