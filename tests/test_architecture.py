@@ -31,7 +31,7 @@ LAYERS: dict[str, int] = {
 DOMAIN = 0  # content, search, feedback, exports, links, privacy, storage, config, i18n...
 MAX_LINES = 500
 #: Modules still over the limit, each to be split by the issue that next changes it. Shrinks only.
-STILL_TO_SPLIT = frozenset({"bot.content.loader"})
+STILL_TO_SPLIT: frozenset[str] = frozenset()
 
 
 def _module_name(path: Path) -> str:

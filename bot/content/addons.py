@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bot.content.audio import AudioLibrary, load_audio
 from bot.content.control_words import ControlWords, load_control_words
-from bot.content.loader import Problem
 from bot.content.model import Library
+from bot.content.yaml_reader import Problem
 from bot.links.sourcetags import StaticTags, load_source_tags
 
 CONTROL_WORDS_FILE = "control-words.yaml"

@@ -12,8 +12,9 @@ import yaml
 
 from bot.content.addons import Addons, load_addons
 from bot.content.glossary import Glossary, GlossaryError, load_glossary, swedish_vocabulary
-from bot.content.loader import Problem, load_library_with_problems
+from bot.content.loader import load_library_with_problems
 from bot.content.model import LANGUAGES, REFERENCE_LANGUAGE, Lang, Library, Source, Topic
+from bot.content.yaml_reader import Problem
 from bot.i18n import Translator, load_translators
 from bot.i18n_gaps import find_gaps, read_template
 from bot.ui.render import MESSAGE_LIMIT, visible_len
