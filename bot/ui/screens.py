@@ -129,7 +129,12 @@ def municipality_chooser(
 
 
 def search_choices(t: Translator, library: Library, lang: Lang, topic_ids: Sequence[str]) -> Screen:
-    text = escape(t._("I found several topics. Which one do you mean?"))
+    # One plausible topic but too little evidence to open it: ask, and never say "several".
+    text = escape(
+        t._("I found several topics. Which one do you mean?")
+        if len(topic_ids) > 1
+        else t._("Is this what you are looking for?")
+    )
     icons = library.pictograms
     rows: list[tuple[Button, ...]] = [
         (button(icons.label(icons.topic(tid), library.topic(lang, tid).title), cb.OpenTopic(tid)),)

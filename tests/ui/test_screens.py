@@ -179,3 +179,14 @@ def test_menus_and_information_screens_are_valid(
         _assert_valid(screen, library)
     privacy = privacy_ui.privacy_screen(t, 180, 24).text
     assert "180" in privacy and "24" in privacy
+
+
+def test_one_plausible_topic_is_offered_as_a_question_not_as_several(
+    library: Library, translators: dict[Lang, Translator]
+) -> None:
+    for lang, t in translators.items():
+        one = views.search_choices(t, library, lang, ["housing"])
+        several = views.search_choices(t, library, lang, ["housing", "work"])
+        assert one.text != several.text
+        assert t._("Is this what you are looking for?") in one.text
+        assert len(one.keyboard) == 2  # the topic, then the menu
