@@ -38,17 +38,10 @@ from aiohttp import web
 from devtools.fake_telegram.delivery import Delivery
 from devtools.fake_telegram.driver import Driver
 from devtools.fake_telegram.groups import GroupChats
-from devtools.fake_telegram.html import EntityParseError, ParsedText, parse_html, utf16_len
 from devtools.fake_telegram.methods import Methods
 from devtools.fake_telegram.models import (
     ApiRequest,
-    Button,
-    CallbackAnswer,
-    FakeUser,
-    MessageEvent,
-    MessageVersion,
     Rejection,
-    SentMessage,
     UploadedFile,
 )
 from devtools.fake_telegram.profile import BotProfile
@@ -66,24 +59,8 @@ if TYPE_CHECKING:
     from telegram.ext import Application, ApplicationBuilder
 
 
-__all__ = [
-    "ApiRequest",
-    "Button",
-    "CallbackAnswer",
-    "EntityParseError",
-    "FakeBotApi",
-    "FakeUser",
-    "MessageEvent",
-    "MessageVersion",
-    "ParsedText",
-    "Rejection",
-    "SentMessage",
-    "UploadedFile",
-    "application_builder",
-    "parse_html",
-    "polling",
-    "utf16_len",
-]
+# The package (devtools/fake_telegram/__init__.py) re-exports what tests use.
+__all__ = ["FakeBotApi", "application_builder", "polling"]
 
 
 class FakeBotApi(Driver, Delivery, Methods):
