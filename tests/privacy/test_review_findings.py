@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import backup_database
 from bot.config import REPO_ROOT, Settings
 from bot.feedback.survey import Draft
 from bot.privacy.keys import SECRET_FILE, UserKeys, load_or_create_secret
 from bot.privacy.logs import configure_logging
+from bot.storage.backup import backup_database
 from bot.storage.database import Database
 from bot.storage.feedback import purge_old_comments, save_feedback, save_unanswered
 
